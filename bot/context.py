@@ -1,0 +1,115 @@
+"""What a handler may touch: `Context` for one message, built from the long-lived `Deps`.
+
+Handlers read and write through `ctx.db` (a session the dispatcher owns), `ctx.state`,
+`ctx.outbox`, `ctx.now` and `ctx.sender`; they never open sessions, read the clock or call the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.db import make_engine, make_sessions
+from bot.kv import key, make_redis
+from bot.messages import Incoming
+from bot.models import Person, School
+from bot.outbox import Outbox
+from bot.state import ConversationState
+
+Clock = Callable[[], datetime]
+ROSTER_VERSION_TTL = 30 * 86400
+
+
+def system_clock() -> datetime:
+    """Return the current UTC time (the one place the real clock is read)."""
+    return datetime.now(timezone.utc)
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    """Return a clock stopped at one moment (`contactbot say --at`, tests)."""
+    return lambda: moment
+
+
+@dataclass
+class Deps:
+    """Long-lived dependencies, built once at start-up and shared by every request and job."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock = system_clock
+    caches: dict[str, Any] = field(default_factory=dict)
+    _redis: redis.Redis | None = None
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock = system_clock, r: redis.Redis | None = None) -> Deps:
+        engine = make_engine(settings.database_url, echo=settings.database.echo)
+        return cls(settings=settings, engine=engine, sessions=make_sessions(engine), clock=clock, _redis=r)
+
+    @property
+    def redis(self) -> redis.Redis:
+        """The Redis connection, made on first use (commands that need none never connect)."""
+        if self._redis is None:
+            self._redis = make_redis(self.settings)
+        return self._redis
+
+    def key(self, purpose: str, *parts: object) -> str:
+        return key(self.settings, purpose, *parts)
+
+    def close(self) -> None:
+        """Release database connections and the Redis connection."""
+        self.engine.dispose()
+        if self._redis is not None:
+            self._redis.close()
+
+    def bump_roster_version(self, school_code: str) -> None:
+        """Mark a school's roster as changed so every process rebuilds its name index."""
+        k = self.key("roster-version", school_code)
+        self.redis.incr(k)
+        self.redis.expire(k, ROSTER_VERSION_TTL)
+
+    def today(self, at: datetime | None = None) -> date:
+        """Return the school's local date at a UTC moment (now by default)."""
+        return (at or self.clock()).astimezone(self.settings.tz).date()
+
+
+@dataclass
+class Context:
+    """Everything one handler call may use."""
+
+    db: Session
+    deps: Deps
+    school: School
+    sender: Person
+    now: datetime  # UTC
+    state: ConversationState
+    outbox: Outbox
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, msg: Incoming, db: Session, deps: Deps, school: School, sender: Person, now: datetime) -> Context:
+        ttl = deps.settings.contacts.dialog_ttl_minutes * 60
+        state_key = deps.key("state", msg.channel, school.code, sender.userid)
+        return cls(db=db, deps=deps, school=school, sender=sender, now=now,
+                   state=ConversationState(deps.redis, state_key, ttl),
+                   outbox=Outbox(db, school, now, default_channel=msg.channel))
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def today(self) -> date:
+        """The sender's local date (the school's timezone)."""
+        return self.now.astimezone(self.settings.tz).date()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.sender.roles

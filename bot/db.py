@@ -1,0 +1,83 @@
+"""Engine, sessions and schema migrations.
+
+Sessions are opened in two places only: the dispatcher (one transaction per incoming message)
+and each job run. `upgrade()` brings any database to the newest Alembic revision.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.models import School
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """Create an engine; SQLite gets its folder, foreign keys and a busy timeout."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    else:
+        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, settings: Settings) -> None:
+    """Migrate the schema to the newest revision and make sure the configured schools exist."""
+    command.upgrade(alembic_config(engine), "head")
+    with make_sessions(engine).begin() as db:
+        ensure_schools(db, settings)
+
+
+def ensure_schools(db: Session, settings: Settings) -> None:
+    """Create or rename the default school and any [[schools]] from config."""
+    wanted = [(settings.app.school, settings.app.school_name, True)]
+    wanted += [(e.code, e.name or e.code, False) for e in settings.schools]
+    existing = {s.code: s for s in db.scalars(select(School))}
+    for code, name, is_default in wanted:
+        school = existing.get(code)
+        if school is None:
+            db.add(School(code=code, name=name, is_default=is_default))
+        else:
+            school.name, school.is_default = name, is_default
+    for code, school in existing.items():
+        if code != settings.app.school and school.is_default:
+            school.is_default = False
+
+
+def school_by_code(db: Session, code: str | None, settings: Settings) -> School | None:
+    """Return the school with this code; "" or None means the default school."""
+    return db.scalar(select(School).where(School.code == (code or settings.app.school)))

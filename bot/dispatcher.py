@@ -1,0 +1,69 @@
+"""The dispatcher: one transaction per incoming message, exactly once per message id.
+
+Every channel hands its `Incoming` here: the webhook, the console (`contactbot say`) and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.context import Context, Deps
+from bot.db import school_by_code
+from bot.messages import Incoming, Reply
+from bot.models import InboundMessage, Person
+from bot.routing import Handler, Route, Step, match
+
+log = logging.getLogger(__name__)
+
+NOT_IN_ROSTER = "您好，您还不在本校的花名册中，暂时无法使用基层联系助手。请联系学校管理员把您加入花名册后再试。"
+NO_SCHOOL = "该学校尚未开通基层联系助手，请联系管理员。"
+
+
+def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
+    """Handle one message in one transaction; return the reply, or None for a duplicate delivery."""
+    from handlers import ROUTES, STEPS, fallback
+
+    now = msg.received_at or deps.clock()
+    with deps.sessions.begin() as db:
+        school = school_by_code(db, msg.school, deps.settings)
+        if school is None:
+            return Reply.of(NO_SCHOOL)
+        inbound = None
+        if msg.msg_id:
+            inbound = InboundMessage(school_id=school.id, channel=msg.channel, msg_id=msg.msg_id,
+                                     sender=msg.sender, received_at=now)
+            try:
+                with db.begin_nested():
+                    db.add(inbound)
+            except IntegrityError:
+                log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
+                return None
+        sender = db.scalar(select(Person).where(Person.school_id == school.id, Person.userid == msg.sender))
+        if sender is None or not sender.active:
+            reply = Reply.of(NOT_IN_ROSTER)
+        else:
+            ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now)
+            reply = answer(msg, ctx, ROUTES, STEPS, fallback)
+        if inbound is not None:
+            inbound.reply = reply.plain()
+        return reply
+
+
+def answer(msg: Incoming, ctx: Context, routes: Sequence[Route], steps: Mapping[str, Step],
+           fallback: Handler) -> Reply:
+    """Continue a pending dialogue step if the message answers it, else route it afresh."""
+    pending = ctx.state.get()
+    if pending is not None:
+        step = steps.get(pending.get("step"))
+        reply = step(msg, ctx, pending) if step is not None else None
+        if reply is not None:
+            return reply
+        ctx.state.clear()  # anything else starts over cleanly
+    route = match(routes, msg, ctx)
+    if route is not None:
+        return route.handler(msg, ctx)
+    return fallback(msg, ctx)

@@ -1,0 +1,47 @@
+"""The outbox: everything the bot sends on its own is first a row here, then sent by a job.
+
+Example: a reminder "本周您还没有与学生面对面接触的记录" becomes an OutboundMessage for the leader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.messages import Reply
+from bot.models import OutboundMessage, School
+
+
+def reply_payload(reply: Reply) -> tuple[str, dict[str, object]]:
+    """Return the message type and JSON payload that stores a reply."""
+    if reply.card is not None:
+        return "textcard", {"card": asdict(reply.card)}
+    if reply.markdown:
+        return "markdown", {"content": reply.markdown, "text": reply.text}
+    return "text", {"content": reply.text, "extra": list(reply.extra)}
+
+
+class Outbox:
+    """Adds outbound rows inside the caller's transaction; they go out only if it commits."""
+
+    def __init__(self, db: Session, school: School, now: datetime, default_channel: str = "wecom") -> None:
+        self.db, self.school, self.now, self.default_channel = db, school, now, default_channel
+
+    def send(self, recipient: str, reply: Reply, purpose: str = "notice", dedupe_key: str | None = None,
+             channel: str | None = None) -> OutboundMessage | None:
+        """Queue a message to one person; a repeated dedupe_key queues nothing."""
+        if dedupe_key is not None:
+            exists = self.db.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key))
+            if exists is not None:
+                return None
+        msgtype, payload = reply_payload(reply)
+        row = OutboundMessage(
+            school_id=self.school.id, recipient=recipient, channel=channel or self.default_channel,
+            msgtype=msgtype, payload=payload, purpose=purpose, dedupe_key=dedupe_key, status="pending",
+            attempts=0, next_attempt_at=self.now, created_at=self.now,
+        )
+        self.db.add(row)
+        return row

@@ -1,0 +1,40 @@
+"""Conversation state: the step a person is in (a question awaiting "1"/"2"), kept in Redis with a TTL.
+
+Example: after "约谈王老师" the bot asks "是哪位老师？1. 王丽 2. 王建军" and stores
+{"step": "choose_counterpart", ...}; the next message "1" completes the record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis
+
+
+class ConversationState:
+    """The pending step of one person's dialogue, or nothing."""
+
+    def __init__(self, r: redis.Redis, key: str, ttl_seconds: int) -> None:
+        self._redis, self._key, self._ttl = r, key, ttl_seconds
+        self._cache: dict[str, Any] | None = None
+        self._loaded = False
+
+    def get(self) -> dict[str, Any] | None:
+        """Return the stored step and its draft fields, or None."""
+        if not self._loaded:
+            raw = self._redis.get(self._key)
+            self._cache = json.loads(raw) if raw else None  # type: ignore[arg-type]
+            self._loaded = True
+        return self._cache
+
+    def set(self, step: str, **data: Any) -> None:
+        """Store the next step with its draft fields."""
+        value = {"step": step, **data}
+        self._redis.set(self._key, json.dumps(value, ensure_ascii=False, default=str), ex=self._ttl)
+        self._cache, self._loaded = value, True
+
+    def clear(self) -> None:
+        """Forget any pending step."""
+        self._redis.delete(self._key)
+        self._cache, self._loaded = None, True
