@@ -7,6 +7,7 @@ Errors print one line on stderr and exit non-zero; user mistakes never show a tr
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -28,6 +29,9 @@ class UserError(Exception):
 
 
 Command = Callable[[argparse.Namespace, Settings], int]
+
+# Modules that add subcommands: each has `add_commands(sub)` and sets `fn(args, settings) -> int`.
+COMMAND_MODULES: list[str] = []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--school", default="")
     say.add_argument("text", nargs="+")
     say.set_defaults(fn=cmd_say)
+
+    for module in COMMAND_MODULES:  # capabilities add their own commands
+        importlib.import_module(module).add_commands(sub)
     return p
 
 
