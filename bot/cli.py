@@ -12,7 +12,6 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
-
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
@@ -31,7 +30,7 @@ class UserError(Exception):
 Command = Callable[[argparse.Namespace, Settings], int]
 
 # Modules that add subcommands: each has `add_commands(sub)` and sets `fn(args, settings) -> int`.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["bot.cli_records"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,8 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a database that is down, a Redis that refuses: one line, not a traceback
-        from sqlalchemy.exc import OperationalError
         import redis
+        from sqlalchemy.exc import OperationalError
 
         if isinstance(exc, (OperationalError, redis.ConnectionError)):
             print(f"contactbot: 无法连接数据库或 Redis: {str(exc).splitlines()[0]}", file=sys.stderr)

@@ -91,6 +91,7 @@ class Context:
     now: datetime  # UTC
     state: ConversationState
     outbox: Outbox
+    channel: str = "console"
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -99,7 +100,7 @@ class Context:
         state_key = deps.key("state", msg.channel, school.code, sender.userid)
         return cls(db=db, deps=deps, school=school, sender=sender, now=now,
                    state=ConversationState(deps.redis, state_key, ttl),
-                   outbox=Outbox(db, school, now, default_channel=msg.channel))
+                   outbox=Outbox(db, school, now, default_channel=msg.channel), channel=msg.channel)
 
     @property
     def settings(self) -> Settings:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.config import AppSettings, DatabaseSettings, RedisSettings, Settings
+from bot.config import DatabaseSettings, RedisSettings, Settings
 from bot.context import Deps
-from bot.db import make_engine, school_by_code, upgrade
+from bot.db import school_by_code, upgrade
 from bot.models import Person
 from bot.roster import apply_roster, read_roster
 

@@ -58,7 +58,7 @@ def answer(msg: Incoming, ctx: Context, routes: Sequence[Route], steps: Mapping[
     """Continue a pending dialogue step if the message answers it, else route it afresh."""
     pending = ctx.state.get()
     if pending is not None:
-        step = steps.get(pending.get("step"))
+        step = steps.get(str(pending.get("step")))
         reply = step(msg, ctx, pending) if step is not None else None
         if reply is not None:
             return reply

@@ -7,23 +7,36 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.messages import Incoming, Reply
+from bot.roles import LEADER_ROLES, STUDENT
 from bot.routing import Route, Step
+from handlers import contacts
 from handlers.help import show_help
 
 HELP_WORDS = ("帮助", "help", "?", "？", "使用说明", "菜单")
 
 ROUTES: list[Route] = [
     Route(show_help, words=HELP_WORDS),
+    Route(contacts.edit_last, roles=LEADER_ROLES, when=contacts.is_edit),
+    Route(contacts.undo_last, intents=("undo",), roles=LEADER_ROLES),
+    Route(contacts.log_contact, intents=("log_contact",), roles=LEADER_ROLES),
+    Route(show_help, intents=("help",)),
 ]
 
-STEPS: dict[str, Step] = {}
+STEPS: dict[str, Step] = {
+    "choose_counterpart": contacts.got_counterpart,
+    "confirm_name": contacts.got_name_confirmation,
+    "choose_mentee": contacts.got_mentee,
+    "ask_duration": contacts.got_duration,
+    "ask_topics": contacts.got_topics,
+}
 
 
 def fallback(msg: Incoming, ctx: Context) -> Reply:
-    """Answer anything unrecognised briefly, with two examples, never silence."""
-    return Reply.of(
-        "抱歉，我没有看懂这条消息。您可以这样说：\n"
-        "· 今天去3号楼215宿舍看望学生，聊了考研\n"
-        "· 我的进度\n"
-        "发“帮助”查看全部用法。"
-    )
+    """Answer anything unrecognised briefly, with two examples for the sender's roles, never silence."""
+    if ctx.roles & LEADER_ROLES:
+        examples = "· 今天去3号楼215宿舍看望学生，聊了考研\n· 我的进度"
+    elif STUDENT in ctx.roles:
+        examples = "· 宿舍热水器坏了，报修一周没人来\n· 想找暑期实习，学院有推荐的单位吗"
+    else:
+        examples = "· 希望学校多支持辅导员进修\n· 确认（确认领导记录的谈话）"
+    return Reply.of(f"抱歉，我没有看懂这条消息。您可以这样说：\n{examples}\n发“帮助”查看全部用法。")

@@ -1,13 +1,12 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 21:59:55.747182
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -16,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('school',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -234,11 +233,11 @@ def upgrade() -> None:
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_contact_id'), ['contact_id'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_contact_id'))
 
@@ -289,4 +288,4 @@ def downgrade() -> None:
 
     op.drop_table('audit_log')
     op.drop_table('school')
-    
+

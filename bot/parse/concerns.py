@@ -1,0 +1,95 @@
+"""Concerns raised in chat: which category, whether someone's life is at risk, whether to keep the sender's name out.
+
+Example message: "这事别让人知道是我说的 最近宿舍区有人偷电动车电瓶" -> safety, anonymous, no crisis.
+Crisis is a present signal of self-harm, suicide or danger to life; hyperbole (累死了, 笑死, 冻死了) is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CRISIS = re.compile(
+    "|".join(
+        (
+            r"想死(?!你|您|我了|了你|他|她|咱|人了)|(?:想|要|准备|打算|干脆)去死|不想活|活不下去|活不成了|不如死|死了算了|死了就好",
+            r"一死了之|一了百了|不想醒来|不想再醒|永远睡下去|想解脱|求解脱|了断|寻死|活够了|让自己消失|想消失|不如一死|不想再活|不想继续活|没有?活下去的|活着(?:真|好|太)?(?:没|没有|毫无)(?:什么)?(?:意义|意思|盼头|希望)",
+            r"活着.{0,8}没有?(?:什么)?意义|自杀|轻生|寻短见|想不开|自尽|了结(?:自己|生命|此生)|结束(?:自己的?|我的)?(?:生命|一切|这一切)",
+            r"结束自己|告别(?:这个)?世界|离开(?:这个)?世界|消失.{0,4}(?:会)?(?:更好|就好|算了|也没人)|遗书|遗言|交代后事",
+            r"跳楼|跳河|跳湖|跳江|跳海|跳桥|跳下去|从.{0,8}跳下|(?:天台|楼顶|顶楼|阳台|窗台|窗户|桥上|楼梯口).{0,8}(?:跳|不肯?下来)",
+            r"割腕|割脉|划手腕|划伤自己|拿刀划|用刀划|自残|自伤|伤害自己|上吊|烧炭|开煤气",
+            r"(?:喝|吃|服)了?.{0,3}(?:农药|百草枯|老鼠药|敌敌畏)|(?:吃|吞|服|攒|囤|存|买)了?.{0,6}安眠药|安眠药.{0,6}(?:吃|吞|服)",
+            r"(?:吃|吞|服)了(?:很多|好多|一大?把|一瓶|大量|整瓶|一堆).{0,4}药|药物过量|服药过量",
+            r"(?:持|拿|带|揣)着?(?:刀|刀具|凶器)|(?:要|想|扬言|威胁|说要).{0,4}(?:杀|砍|捅)|杀了(?:他|她|你|我)|砍人|捅(?:人|伤|了)",
+            r"同归于尽|报复社会|没有?了?(?:呼吸|心跳)|昏迷|不省人事|心脏骤停|大出血|溺水|落水|生命危险|叫不醒|口吐白沫|抽搐",
+        )
+    )
+)
+# Prevention work (预防自杀讲座, 心理危机干预培训) mentions the words without any present danger.
+_PREVENTION = re.compile(r"预防|防止|防范|干预培训|科普|宣传|讲座|培训|知识|教育课|案例|新闻|电视剧|电影|小说")
+
+_ANONYMOUS = re.compile(
+    r"匿名|不具名|不署名|不留名|保密|别(?:说|讲|告诉\S{0,6})是我|不要(?:说|讲|告诉\S{0,6})是我|不要透露|别透露|不透露|勿透露"
+    r"|别公开|不要公开|不公开|别暴露|不要暴露|不想暴露|(?:别|不要|不想|不能|千万别)让\S{0,6}知道|隐去|隐藏(?:我的)?(?:身份|名字|姓名)"
+    r"|别提我|不要提我|别写我|不要写我|别点名|不要点名|私下\S{0,3}(?:反映|说)|偷偷反映|悄悄\S{0,3}(?:说|反映|问)|(?:名字|姓名|身份)\S{0,4}(?:说出去|传出去|透露出去)|不想被\S{0,4}知道|怕被(?:报复|穿小鞋|针对|知道|发现)"
+    r"|不要留?我的?(?:名字|姓名)|别留?我的?(?:名字|姓名)|不想(?:留|写|署)名"
+)
+
+# (category, weight, keywords); each distinct keyword counts once.
+_CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
+    ("safety", 2.5, r"安全|盗窃|被盗|失窃|小偷|(?<!偷)偷(?!偷)|诈骗|骗子|被骗|骗|骚扰|跟踪|偷拍|猥亵|消防|火灾|着火|起火|冒烟|受伤|打架|斗殴"
+                    r"|打人|被打|暴力|威胁|陌生人|可疑|监控|校园贷|网贷|贷款|传销|危险|漏电|电线|摔倒|摔伤|砸|车祸|被撞|撞伤|隐患"
+                    r"|抢劫|勒索|醉酒|滑倒|结冰|塌|翻墙|防盗|门锁坏|外来人员|跟着我|尾随|灭火器|消防栓|安全出口|逃生|失联|联系不上|夜不归宿"
+                    r"|没回宿舍|打群架|刀|烟头|明火|违章电器|大功率|抽烟|吸烟"),
+    ("career", 2.0, r"就业|实习|招聘|考公|考编|公务员|选调|简历|求职|offer|面试|宣讲会|双选会|三方|签约|职业规划|职业发展|创业|岗位|薪资"
+                    r"|工资|毕业去向|用人单位|秋招|春招|校招|内推|事业编|教资|职称|晋升|进修|评聘"),
+    ("career", 1.0, r"找工作|工作机会|单位|企业|公司|职业|毕业后"),
+    ("study", 2.0, r"学业|课程|考试|选课|选修|必修|考研|图书馆|挂科|补考|重修|学分|绩点|gpa|成绩|作业|实验报告|论文|毕设|毕业设计|教材"
+                   r"|自习|四六级|四级|六级|保研|转专业|辅修|双学位|课表|排课|期末|期中|复习|奖学金|讲课|教学|考试周|刷题|答辩"
+                   r"|导师|课题|考证|教务|学籍|不及格|考场|网课|高数|专业课|老师讲|听不懂|学不会|上课|早八|早课|晚课|体测|作弊"),
+    ("study", 1.0, r"学习|课(?!余|外活动)|教室|实验|老师|分数|英语|数学"),
+    ("life", 2.0, r"食堂|饭菜|伙食|热水|空调|暖气|供暖|网络|校园网|wifi|网速|断网|网费|停电|断电|停水|没水|没电|快递|后勤|澡堂|浴室|洗澡"
+                  r"|报修|维修|修理|坏了|漏水|卫生间|厕所|洗衣机|饮水机|开水|蚊子|老鼠|蟑螂|噪音|养猫|养狗|宠物|门禁|熄灯|校车|班车"
+                  r"|超市|水电|电费|外卖|校园卡|一卡通|打印|停车|路灯|垃圾|异味|发霉|施工|衣柜|插座|电梯|晾衣|遥控器|资助|助学金"
+                  r"|补助|贫困|生活费|医务室|校医院|看病|医保|饭|菜|床|吵(?!架)|贵|收费|价格|太冷|太热|充电|卡顿|卡"),
+    ("life", 0.5, r"宿舍|寝室|公寓|生活"),
+    ("mental", 3.0, r"排挤|孤立|霸凌|欺负|冷暴力|吵架|矛盾|关系不好|处不来|合不来|人际"),
+    ("mental", 1.5, r"心理|情绪|压力|失眠|睡不着|焦虑|抑郁|孤独|想家|崩溃|难受|痛苦|绝望|哭|emo|自卑|迷茫|烦躁|心慌|心累|倾诉|找人聊"
+                    r"|聊聊|不开心|心情|低落|恐慌|害怕|咨询师|想不通|没动力|自闭|社恐"),
+    ("other", 1.0, r"入团|入党|团员|党员|音乐会|文艺|评优|档案|户口|学生证|证明|盖章|请假|放假|离校|课余|社团|活动|比赛"),
+)
+_CATEGORY_RES = tuple((category, weight, re.compile(words)) for category, weight, words in _CATEGORY_WORDS)
+_PRIORITY = ("safety", "career", "study", "life", "mental", "other")
+
+
+def is_crisis(text: str) -> bool:
+    """Tell whether a normalised message signals self-harm, suicide or danger to life now."""
+    for match in _CRISIS.finditer(text):
+        around = text[max(0, match.start() - 6) : match.end() + 6]
+        if not _PREVENTION.search(around):
+            return True
+    return False
+
+
+def is_anonymous(text: str) -> bool:
+    """Tell whether the sender asks not to be identified."""
+    return bool(_ANONYMOUS.search(text))
+
+
+def category_scores(text: str) -> dict[str, float]:
+    """Score each concern category by the distinct keywords a normalised message holds."""
+    scores: dict[str, float] = {}
+    for category, weight, pattern in _CATEGORY_RES:
+        hits = set(pattern.findall(text))
+        if hits:
+            scores[category] = scores.get(category, 0.0) + weight * len(hits)
+    return scores
+
+
+def categorise(text: str, crisis: bool) -> str:
+    """Return the category of a concern: what the person wants fixed (crisis is always mental)."""
+    if crisis:
+        return "mental"
+    scores = category_scores(text)
+    if not scores:
+        return "other"
+    return max(_PRIORITY, key=lambda c: (scores.get(c, 0.0), -_PRIORITY.index(c)))

@@ -1,0 +1,159 @@
+"""Who a message names: full roster names, "王老师" among the sender's mentees, and sound-alike near misses.
+
+Example message: "周一和王丽、王建军两位辅导员面谈" -> counterparts wangjianjun01, wangli01.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.parse.people import MENTEE_ROLES, People, PersonRef
+from bot.parse.pinyin import usual_key
+from bot.parse.text import is_cjk
+
+# A two-character name must stand between these (or non-Chinese characters) to count: 顾敏 is no name in 照顾敏感.
+_LEFT_OK = frozenset("和跟与同找约听陪及请让给对向带把被是了到去由叫位名等以见访望问谈看为帮替喊在并、")
+_RIGHT_OK = frozenset(
+    "、和跟与及等两二三四五的说聊谈面座交沟见约一了在进到去他她们是也都共这那就还又俩老辅导教讲书院校部处主馆同科博师"
+    "反汇讨商指帮研分谈家组持带上讲开给负召举办听约陪"
+)
+# Function words and title characters: a span holding one is no misspelt name (班主任老师 is no 朱琳老师).
+_NOT_IN_NAMES = frozenset("的了和跟与在是们个这那我你他她班任记师辅导员主处部约谈听见找陪请说聊位名")
+_TITLE_AFTER = re.compile(r"老师|辅导员|导员|教师|教授|讲师|书记|副书记|院长|副院长|校长|副校长|部长|处长|主任|馆长|同志|科长")
+_TITLE = re.compile(r"老师|辅导员|导员|教师|教授|讲师")
+_NEAR_AFTER = re.compile(r"老师|辅导员|导员|教授|讲师|书记|院长|主任|部长|处长|同志|谈心|面谈|谈话|聊|交流|座谈|沟通|见面")
+_NEAR_BEFORE = re.compile(r"约谈|约|找|跟|和|与|同|陪|听|见|请|旁听")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The people a message names, and the mentions the bot must ask about."""
+
+    counterparts: tuple[str, ...]
+    choices: tuple[tuple[str, ...], ...]
+    near_misses: tuple[tuple[str, str], ...]
+    mentioned: tuple[PersonRef, ...]  # everyone named or possibly meant, for deciding the kind
+
+
+def match_names(text: str, sender: str, people: People) -> NameMatch:
+    """Find roster staff named in normalised text, longest name first, sender's mentees preferred."""
+    mentees = people.mentees_of(sender)
+    mentee_ids = {m.userid for m in mentees}
+    found: dict[str, PersonRef] = {}
+    choices: list[tuple[str, ...]] = []
+    covered = [False] * len(text)
+    i = 0
+    while i < len(text):
+        length = _name_at(text, i, people)
+        if not length:
+            i += 1
+            continue
+        staff = [p for p in people.named(text[i : i + length]) if p.is_staff and p.userid != sender]
+        preferred = [p for p in staff if p.userid in mentee_ids] or staff
+        if len(preferred) == 1:
+            found[preferred[0].userid] = preferred[0]
+        elif preferred:
+            choices.append(tuple(sorted(p.userid for p in preferred)))
+        covered[i : i + length] = [True] * length
+        i += length
+    maybe: list[PersonRef] = []
+    for start, end in _surname_titles(text, mentees, covered):
+        surname = text[start:end]
+        candidates = [m for m in mentees if m.surname == surname]
+        if any(c.userid in found for c in candidates):
+            continue
+        if len(candidates) == 1:
+            found[candidates[0].userid] = candidates[0]
+        elif candidates:
+            choices.append(tuple(sorted(c.userid for c in candidates)))
+        covered[start:end] = [True] * (end - start)
+    near = _near_misses(text, sender, people, mentee_ids, covered)
+    for uid in [uid for choice in choices for uid in choice] + [uid for _, uid in near]:
+        person = people.get(uid)
+        if person is not None and person not in maybe:
+            maybe.append(person)
+    return NameMatch(
+        counterparts=tuple(sorted(found)),
+        choices=tuple(dict.fromkeys(choices)),
+        near_misses=near,
+        mentioned=tuple(found.values()) + tuple(maybe),
+    )
+
+
+def is_mentee_like(person: PersonRef) -> bool:
+    """Tell whether a person is a counselor or ideology teacher."""
+    return bool(person.roles & MENTEE_ROLES)
+
+
+def _name_at(text: str, i: int, people: People) -> int:
+    """Return the length of the roster name starting at i (0 if none), guarding short names by their neighbours."""
+    for length in people.name_lengths:
+        candidate = text[i : i + length]
+        if len(candidate) == length and people.named(candidate):
+            if length > 2 or _stands_alone(text, i, i + length):
+                return length
+    return 0
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Tell whether text[start:end] is bounded like a name rather than buried in a longer word."""
+    if _TITLE_AFTER.match(text, end):
+        return True
+    left_ok = start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in _LEFT_OK
+    right_ok = end >= len(text) or not is_cjk(text[end]) or text[end] in _RIGHT_OK
+    return left_ok and right_ok
+
+
+def _surname_titles(text: str, mentees: tuple[PersonRef, ...], covered: list[bool]) -> list[tuple[int, int]]:
+    """Find "王老师"-style mentions whose surname belongs to one of the sender's mentees."""
+    surnames = {m.surname for m in mentees}
+    spans: list[tuple[int, int]] = []
+    for title in _TITLE.finditer(text):
+        for size in (2, 1):
+            start = title.start() - size
+            if start < 0 or text[start : title.start()] not in surnames or any(covered[start : title.start()]):
+                continue
+            if start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in _LEFT_OK:
+                spans.append((start, title.start()))
+                break
+    return spans
+
+
+def _near_misses(
+    text: str, sender: str, people: People, mentee_ids: set[str], covered: list[bool]
+) -> tuple[tuple[str, str], ...]:
+    """Find 2-3 character spans beside a title or talk verb that sound like, but are not, a staff name."""
+    spans: list[tuple[int, int]] = []
+    for anchor in _NEAR_AFTER.finditer(text):
+        spans.extend((anchor.start() - size, anchor.start()) for size in (3, 2))
+    for anchor in _NEAR_BEFORE.finditer(text):
+        spans.extend((anchor.end(), anchor.end() + size) for size in (3, 2))
+    misses: dict[str, str] = {}
+    taken: list[tuple[int, int]] = []
+    for start, end in spans:
+        span = text[start:end] if start >= 0 else ""
+        if len(span) != end - start or span in misses or any(covered[start:end]):
+            continue
+        if not all(is_cjk(c) and c not in _NOT_IN_NAMES for c in span) or people.named(span):
+            continue
+        if any(s < end and start < e for s, e in taken):
+            continue
+        target = _sounds_like(span, sender, people, mentee_ids)
+        if target is not None:
+            misses[span] = target
+            taken.append((start, end))
+    return tuple(misses.items())
+
+
+def _sounds_like(span: str, sender: str, people: People, mentee_ids: set[str]) -> str | None:
+    """Return the userid of the staff member (a mentee first) whose name reads like span, or None."""
+    best: str | None = None
+    for person in people.sounding_like(usual_key(span)):
+        if person.userid == sender:
+            continue
+        if person.userid in mentee_ids:
+            return person.userid
+        if best is None or person.userid < best:
+            best = person.userid
+    return best

@@ -1,0 +1,100 @@
+"""Records export: one row per contact record, for the school's work records (N16) and appraisal (N19).
+
+Example: `contactbot records export --format xlsx -o records.xlsx --since 2026-09-01`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.config import Settings
+from bot.contacts import KIND_ZH, VENUE_ZH
+from bot.models import Contact, ContactCounterpart, Person, School
+
+FIELDS = ("id", "userid", "name", "department", "date", "kind", "kind_zh", "venue", "venue_zh", "place",
+          "group", "students", "counterparts", "topics", "backdated", "confirmation", "channel",
+          "received_at", "source_text")
+HEADERS_ZH = ("编号", "账号", "姓名", "部门", "日期", "类型", "类型（中文）", "场所", "场所（中文）", "地点",
+              "班级/社团", "学生人数", "联系对象", "内容", "补记", "确认状态", "渠道", "收到时间", "原始消息")
+CONFIRMATION_ZH = {"none": "", "pending": "待确认", "confirmed": "已确认", "disputed": "有异议"}
+
+
+def record_rows(db: Session, school: School, settings: Settings, since: date | None = None) -> Iterator[dict[str, Any]]:
+    """Yield one dict per live record of the school, oldest first."""
+    query = (
+        select(Contact, Person)
+        .join(Person, Person.id == Contact.person_id)
+        .where(Contact.school_id == school.id, Contact.deleted_at.is_(None))
+        .options(selectinload(Contact.counterparts).selectinload(ContactCounterpart.person))
+        .order_by(Contact.occurred_on, Contact.id)
+    )
+    if since is not None:
+        query = query.where(Contact.occurred_on >= since)
+    for contact, person in db.execute(query):
+        yield {
+            "id": contact.id, "userid": person.userid, "name": person.name, "department": person.department,
+            "date": contact.occurred_on.isoformat(), "kind": contact.kind, "kind_zh": KIND_ZH.get(contact.kind, ""),
+            "venue": contact.venue, "venue_zh": VENUE_ZH.get(contact.venue or "", ""), "place": contact.place,
+            "group": contact.group_name, "students": contact.students,
+            "counterparts": [c.person.name for c in contact.counterparts], "topics": list(contact.topics),
+            "backdated": contact.backdated, "confirmation": contact.confirmation, "channel": contact.channel,
+            "received_at": contact.received_at.astimezone(settings.tz).isoformat(timespec="seconds"),
+            "source_text": contact.source_text,
+        }
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else ""
+    return value
+
+
+def write_records(rows: Iterator[dict[str, Any]], fmt: str, out: Path | None) -> int:
+    """Write rows as jsonl, csv or xlsx to a file (or stdout for text formats); return the count."""
+    count = 0
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        if out is None:
+            raise ValueError("xlsx needs -o FILE")
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("联系记录")
+        ws.append(list(HEADERS_ZH))
+        for row in rows:
+            values = [_cell(row[f]) for f in FIELDS]
+            values[FIELDS.index("confirmation")] = CONFIRMATION_ZH.get(row["confirmation"], row["confirmation"])
+            ws.append(values)
+            count += 1
+        wb.save(out)
+        return count
+    buf = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(FIELDS)
+        for row in rows:
+            writer.writerow([_cell(row[f]) if isinstance(row[f], list) else row[f] for f in FIELDS])
+            count += 1
+    else:
+        for row in rows:
+            buf.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    text = buf.getvalue()
+    if out is None:
+        import sys
+
+        sys.stdout.write(text)
+    else:
+        # Excel opens a BOM-marked UTF-8 CSV correctly; JSON lines stay plain UTF-8.
+        out.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8")
+    return count
