@@ -25,7 +25,7 @@ _STAFF_BEFORE = re.compile(r"(?:老师|辅导员|教师|领导|干部|家长|同
 _DAY = re.compile(r"全天|一整天|整整一天|整天|一天|全日|一整日|整日")
 _HALF_DAY = re.compile(r"半天|半日|一上午|一下午|整个上午|整个下午|一晚上|整晚|一个上午|一个下午|一个晚上")
 _HOURS = re.compile(rf"({NUM}|[0-9]+\.[0-9]+)\s*(?:多)?\s*(个)?\s*(半)?\s*(?:多)?\s*(?:小时|钟头|h\b)")
-_DAYS = re.compile(rf"({NUM})\s*(?:多)?\s*(?:个)?\s*(?:整)?天(?![前后])")
+_DAYS = re.compile(r"([0-9]+|十?[一二两三四五六七八九]|十)\s*(?:多)?\s*(?:个)?\s*(?:整)?天(?![前后])")
 
 
 def count_students(text: str) -> int | None:

@@ -5,6 +5,7 @@ Example message: "地点改成3号楼215" -> Edit(field="place", text="3号楼21
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +40,7 @@ class Edit:
     """Which field of the last record to change, and its new value."""
 
     field: str  # "date", "venue" (kind may follow: 线上 -> online), "students", "place", "topics"
-    date: date | None = None
+    date: datetime.date | None = None
     venue: str | None = None
     kind: str | None = None
     students: int | None = None
@@ -96,7 +97,7 @@ def _edit_for(field: str | None, value: str, today: date) -> Edit | None:
         if field == "place" or (place and venue is None):
             return Edit("place", text=place or value)
         if venue is not None:
-            return Edit("venue", venue=venue, kind="face_to_face", text=place)
+            return Edit("venue", venue=venue, kind="face_to_face", text=place or value)
         if field == "venue":
             return None
     if field == "topics" or find_topics(value):

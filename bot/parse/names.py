@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parse.people import MENTEE_ROLES, People, PersonRef
+from bot.parse.people import People, PersonRef
 from bot.parse.pinyin import usual_key
 from bot.parse.text import is_cjk
 
@@ -20,9 +20,13 @@ _RIGHT_OK = frozenset(
 )
 # Function words and title characters: a span holding one is no misspelt name (班主任老师 is no 朱琳老师).
 _NOT_IN_NAMES = frozenset("的了和跟与在是们个这那我你他她班任记师辅导员主处部约谈听见找陪请说聊位名")
-_TITLE_AFTER = re.compile(r"老师|辅导员|导员|教师|教授|讲师|书记|副书记|院长|副院长|校长|副校长|部长|处长|主任|馆长|同志|科长")
-_TITLE = re.compile(r"老师|辅导员|导员|教师|教授|讲师")
-_NEAR_AFTER = re.compile(r"老师|辅导员|导员|教授|讲师|书记|院长|主任|部长|处长|同志|谈心|面谈|谈话|聊|交流|座谈|沟通|见面")
+_TITLE_AFTER = re.compile(
+    r"老师|辅导员|导员|教师|教授|讲师|书记|副书记|院长|副院长|校长|副校长|部长|处长|主任|馆长|同志|科长"
+)
+_TITLE = re.compile(r"老师|辅导员|导员|教师|教授|讲师|导(?![员师演游致航向弹体])")
+_NEAR_AFTER = re.compile(
+    r"老师|辅导员|导员|教授|讲师|书记|院长|主任|部长|处长|同志|谈心|面谈|谈话|聊|交流|座谈|沟通|见面"
+)
 _NEAR_BEFORE = re.compile(r"约谈|约|找|跟|和|与|同|陪|听|见|请|旁听")
 
 
@@ -81,18 +85,13 @@ def match_names(text: str, sender: str, people: People) -> NameMatch:
     )
 
 
-def is_mentee_like(person: PersonRef) -> bool:
-    """Tell whether a person is a counselor or ideology teacher."""
-    return bool(person.roles & MENTEE_ROLES)
-
-
 def _name_at(text: str, i: int, people: People) -> int:
     """Return the length of the roster name starting at i (0 if none), guarding short names by their neighbours."""
     for length in people.name_lengths:
         candidate = text[i : i + length]
-        if len(candidate) == length and people.named(candidate):
-            if length > 2 or _stands_alone(text, i, i + length):
-                return length
+        found = len(candidate) == length and people.named(candidate)
+        if found and (length > 2 or _stands_alone(text, i, i + length)):
+            return length
     return 0
 
 

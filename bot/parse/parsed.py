@@ -5,8 +5,8 @@ Example message: "约谈王老师" from a leader with two linked 王 -> name_cho
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 
@@ -17,7 +17,7 @@ class Parsed:
     intent: str  # log_contact, concern, progress, undo, help, reply_concern, snooze, digest, unknown
     kind: str | None = None
     venue: str | None = None
-    date: date | None = None
+    date: datetime.date | None = None
     counterparts: tuple[str, ...] = ()  # sorted userids
     students: int | None = None
     category: str | None = None
@@ -33,7 +33,7 @@ class Parsed:
     half_days: float | None = None  # frontline duration in working half-days
     name_choices: tuple[tuple[str, ...], ...] = ()  # candidate userids for each ambiguous mention
     near_misses: tuple[tuple[str, str], ...] = ()  # (text as written, userid) sound-alikes, never counterparts
-    snooze_until: date | None = None  # first day reminders resume
+    snooze_until: datetime.date | None = None  # first day reminders resume
     reason: str | None = None  # snooze reason (出差/开会/休假/...)
 
     def contract(self) -> dict[str, Any]:

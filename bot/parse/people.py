@@ -13,10 +13,13 @@ from pathlib import Path
 
 from bot.parse.pinyin import name_keys
 
-STAFF_ROLES = frozenset({"school_leader", "middle_chief", "student_affairs_head", "counselor", "ideology_teacher", "admin"})
+STAFF_ROLES = frozenset(
+    {"school_leader", "middle_chief", "student_affairs_head", "counselor", "ideology_teacher", "admin"}
+)
 MENTEE_ROLES = frozenset({"counselor", "ideology_teacher"})
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门 申屠 轩辕 呼延".split()
+    ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文")
+    + ("司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门", "申屠", "轩辕", "呼延")
 )
 
 
@@ -33,6 +36,11 @@ class PersonRef:
     def surname(self) -> str:
         """Return the family name (two characters for compound surnames such as 欧阳)."""
         return self.name[:2] if len(self.name) >= 3 and self.name[:2] in COMPOUND_SURNAMES else self.name[:1]
+
+    @property
+    def is_mentee_like(self) -> bool:
+        """Tell whether the person is a counselor or ideology teacher (someone a leader can be linked to)."""
+        return bool(self.roles & MENTEE_ROLES)
 
     @property
     def is_staff(self) -> bool:

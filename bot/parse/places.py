@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-_BUILDING = re.compile(r"[0-9一二三四五六七八九十]+号(?:宿舍|学生|教学)?楼[0-9]{0,4}(?:宿舍|寝室)?|[0-9]{3,4}(?:宿舍|寝室)")
+_BUILDING = re.compile(
+    r"[0-9一二三四五六七八九十]+号(?:宿舍|学生|教学)?楼[0-9]{0,4}(?:宿舍|寝室)?|[0-9]{3,4}(?:宿舍|寝室)"
+)
 _PLACE_WORD = re.compile(
     r"食堂|餐厅|协会|社团|报告厅|礼堂|体育馆|实验室|图书馆|学生公寓|公寓|宿舍楼|会议室|服务大厅|大厅|操场|学生社区|教学楼|英语角"
     r"|俱乐部|学生会|研究生会|艺术团|合唱团|活动中心|(?<=[\u4e00-\u9fff])社(?![会区交团])"
@@ -22,7 +24,9 @@ _MAJORS = (
 )
 _CLASS = re.compile(rf"(?:{_MAJORS}|[\u4e00-\u9fff]{{2}})[0-9]{{4}}班?")
 # Words that lead into a place or group but are not part of its name.
-_STOP = frozenset("去到在了的和跟与今昨前天上下午晚中后里趟个我是给对为同参加走访看望进入从早点号周末全整0123456789 ,.;:!?、。")
+_STOP = frozenset(
+    "去到在了的和跟与今昨前天上下午晚中后里趟个我是给对为同参加走访看望进入从早点号周末全整栋间0123456789 ,.;:!?、。"
+)
 
 
 def find_place(text: str) -> str | None:

@@ -16,7 +16,14 @@ _REASON = re.compile(
 )
 _REASON_NAME = {"会议": "开会"}
 # Fixed-date holidays, as (month, first day, last day); lunar ones (春节, 中秋) are left to the handler.
-_HOLIDAYS = {"元旦": (1, 1, 1), "五一": (5, 1, 5), "劳动节": (5, 1, 5), "国庆": (10, 1, 7), "十一": (10, 1, 7), "清明": (4, 4, 6)}
+_HOLIDAYS = {
+    "元旦": (1, 1, 1),
+    "五一": (5, 1, 5),
+    "劳动节": (5, 1, 5),
+    "国庆": (10, 1, 7),
+    "十一": (10, 1, 7),
+    "清明": (4, 4, 6),
+}
 _HOLIDAY = re.compile("|".join(_HOLIDAYS))
 _UNTIL = re.compile(r"(?:到|至|直到|截至|截止|一直到)\s*$")
 _AFTER = re.compile(r"^\s*(?:以后|之后|后|过后|结束后?|回来后)")
@@ -59,7 +66,7 @@ def _first_day(text: str, today: date) -> tuple[date | None, int, int]:
     until = [h for h in hits if _UNTIL.search(text[: h.start])]
     hit = until[0] if until else (hits[0] if hits else None)
     holiday = _HOLIDAY.search(text)
-    if holiday and (hit is None or holiday.start() < hit.start):
+    if holiday and (hit is None or holiday.start() <= hit.start):
         month, first, last = _HOLIDAYS[holiday.group()]
         year = today.year if date(today.year, month, last) >= today else today.year + 1
         ends_after = _AFTER.match(text[holiday.end() :]) or _UNTIL.search(text[: holiday.start()])

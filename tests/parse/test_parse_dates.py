@@ -63,7 +63,18 @@ def test_contact_dates(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["3号楼215宿舍", "12号楼215", "7号楼", "计科2101", "下午3点", "3点半", "第2节课", "4.5小时", "一周要交五份", "三个多小时"],
+    [
+        "3号楼215宿舍",
+        "12号楼215",
+        "7号楼",
+        "计科2101",
+        "下午3点",
+        "3点半",
+        "第2节课",
+        "4.5小时",
+        "一周要交五份",
+        "三个多小时",
+    ],
 )
 def test_rooms_classes_and_times_are_not_dates(text: str) -> None:
     assert find_date(text, WED) is None
@@ -95,7 +106,15 @@ def test_future_dates_for_snoozes() -> None:
 
 @pytest.mark.parametrize(
     ("text", "part"),
-    [("上午去", "上午"), ("早上七点", "上午"), ("中午吃饭", "中午"), ("下午3点", "下午"), ("昨晚", "晚上"), ("晚上", "晚上"), ("去宿舍", None)],
+    [
+        ("上午去", "上午"),
+        ("早上七点", "上午"),
+        ("中午吃饭", "中午"),
+        ("下午3点", "下午"),
+        ("昨晚", "晚上"),
+        ("晚上", "晚上"),
+        ("去宿舍", None),
+    ],
 )
 def test_part_of_day(text: str, part: str | None) -> None:
     assert find_part_of_day(text) == part

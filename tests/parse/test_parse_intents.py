@@ -15,9 +15,22 @@ Run = Callable[..., Parsed]
 @pytest.mark.parametrize(
     "text",
     [
-        "撤销", "撤回", "撤销上一条", "上一条作废", "删掉刚才那条", "删了刚发的记录", "记错了删除", "记错了，删掉吧",
-        "刚才那条不算", "刚刚那条删了吧", "删除上一条记录", "取消刚才的记录", "刚才发错了 作废", "那条记录不要了",
-        "上一条记错了", "不对 删除",
+        "撤销",
+        "撤回",
+        "撤销上一条",
+        "上一条作废",
+        "删掉刚才那条",
+        "删了刚发的记录",
+        "记错了删除",
+        "记错了，删掉吧",
+        "刚才那条不算",
+        "刚刚那条删了吧",
+        "删除上一条记录",
+        "取消刚才的记录",
+        "刚才发错了 作废",
+        "那条记录不要了",
+        "上一条记错了",
+        "不对 删除",
     ],
 )
 def test_undo(run: Run, text: str) -> None:
@@ -27,8 +40,22 @@ def test_undo(run: Run, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "帮助", "怎么用", "?", "？", "？？", "能做什么", "能做什么？", "使用说明", "这个机器人能干啥", "help", "有哪些功能",
-        "这个怎么用啊", "你能做什么", "怎么记录？", "可以做什么", "你好，请问这个怎么用",
+        "帮助",
+        "怎么用",
+        "?",
+        "？",
+        "？？",
+        "能做什么",
+        "能做什么？",
+        "使用说明",
+        "这个机器人能干啥",
+        "help",
+        "有哪些功能",
+        "这个怎么用啊",
+        "你能做什么",
+        "怎么记录？",
+        "可以做什么",
+        "你好，请问这个怎么用",
     ],
 )
 def test_help(run: Run, text: str) -> None:
@@ -44,9 +71,28 @@ def test_help_from_a_student(run: Run) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "我的进度", "本周完成情况", "本季度完成情况", "本学期完成情况", "我本学期的完成情况", "还差什么", "我还差什么",
-        "达标了没", "我这个月达标了没", "这周达标了吗", "这学期思政课还差几次", "查一下我的完成情况", "进度",
-        "我还有哪些任务没完成", "本学期思政课讲了没有", "这季度约谈还差谁",
+        "我的进度",
+        "本周完成情况",
+        "本季度完成情况",
+        "本学期完成情况",
+        "我本学期的完成情况",
+        "还差什么",
+        "我还差什么",
+        "达标了没",
+        "我这个月达标了没",
+        "这周达标了吗",
+        "这学期思政课还差几次",
+        "查一下我的完成情况",
+        "进度",
+        "我还有哪些任务没完成",
+        "本学期思政课讲了没有",
+        "这季度约谈还差谁",
+        "我这周还需要去几次",
+        "本周联系学生次数",
+        "这个季度我约谈完了吗",
+        "我这周联系了几次学生",
+        "我的统计",
+        "查进度",
     ],
 )
 def test_progress(run: Run, text: str) -> None:
@@ -56,8 +102,24 @@ def test_progress(run: Run, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "周报", "本周汇总", "谁还没完成", "哪些人这周还没达标", "哪些领导本周没有联系学生", "发一下周报", "本月汇总",
-        "看一下全校本周的完成情况", "未完成名单", "各学院的进度汇总发我一下", "这周有几个领导没完成", "哪些人没达标",
+        "周报",
+        "本周汇总",
+        "谁还没完成",
+        "哪些人这周还没达标",
+        "哪些领导本周没有联系学生",
+        "发一下周报",
+        "本月汇总",
+        "看一下全校本周的完成情况",
+        "未完成名单",
+        "各学院的进度汇总发我一下",
+        "这周有几个领导没完成",
+        "哪些人没达标",
+        "本月哪些校领导没有讲思政课",
+        "统计一下本季度约谈情况",
+        "生成周报",
+        "谁这周还没去过宿舍",
+        "有几位领导本学期还没讲形势与政策",
+        "本周完成情况",
     ],
 )
 def test_digest(run: Run, text: str) -> None:
@@ -110,14 +172,51 @@ def test_reply_concern(run: Run, text: str, ticket: int) -> None:
     assert parsed.contract()["ticket"] == ticket
 
 
-@pytest.mark.parametrize("text", ["👍", "收到 谢谢", "老师好", "你好", "好的 收到", "😊", "谢谢老师！", "在吗", "[强]", "嗯嗯", "辛苦了"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👍",
+        "收到 谢谢",
+        "老师好",
+        "你好",
+        "好的 收到",
+        "😊",
+        "谢谢老师！",
+        "在吗",
+        "[强]",
+        "嗯嗯",
+        "辛苦了",
+        "OK",
+        "...",
+        "收到，马上处理",
+    ],
+)
 def test_chatter_is_unknown(run: Run, text: str) -> None:
     assert run(text).intent == "unknown"
     assert run(text, sender="caorui01").intent == "unknown"
 
 
+def test_a_leader_asking_who_is_behind_gets_the_digest(run: Run) -> None:
+    assert run("谁这周还没去过宿舍").intent == "digest"
+
+
+def test_snooze_spans(run: Run) -> None:
+    assert run("下周我出差，暂停一周提醒").reason == "出差"
+    assert run("出国访问到12月20号").snooze_until == date(2026, 12, 21)
+    assert run("年假 到1月5日").snooze_until == date(2027, 1, 6)
+    assert run("过两天再提醒").snooze_until == date(2026, 11, 27)
+
+
 def test_non_contract_fields_are_null_for_commands(run: Run) -> None:
     assert run("我的进度").contract() == {
-        "intent": "progress", "kind": None, "venue": None, "date": None, "counterparts": [], "students": None,
-        "category": None, "crisis": False, "anonymous": False, "ticket": None,
+        "intent": "progress",
+        "kind": None,
+        "venue": None,
+        "date": None,
+        "counterparts": [],
+        "students": None,
+        "category": None,
+        "crisis": False,
+        "anonymous": False,
+        "ticket": None,
     }
