@@ -157,3 +157,11 @@ def test_counselors_and_teachers_raise_concerns(run: Run, text: str) -> None:
 def test_a_leader_passing_on_a_request_raises_a_concern(run: Run) -> None:
     assert run("学生反映宿舍热水不稳定，请后勤处尽快处理").intent == "concern"
     assert run("建议学校多开几场就业讲座").intent == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["楼顶有个学生站在边上 劝不下来", "实验室着火了 有人被困", "有人在宿舍打架 拿着刀", "室友煤气中毒了 快来人"],
+)
+def test_danger_to_life_now_is_crisis(run: Run, text: str) -> None:
+    assert run(text, sender=STUDENT).crisis is True
