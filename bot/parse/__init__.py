@@ -51,7 +51,11 @@ _CONCERN_CUE = re.compile(
     r"[?？]|吗|呢|问题|困难|反映|太|不够|没有|缺|坏|差|难|希望|建议|请|能否|能不能|怎么|为什么|为啥|咋"
 )
 # A plan, not a report: "明天去宿舍看看" records nothing yet.
-_PLANNED = re.compile(r"明天|明日|明晚|后天|下周|下个?(?:星期|礼拜)|打算|准备|计划|将于|将要|下次")
+# 准备/打算 name a plan of the sender's only before what they will do ("他们在准备四级" is the students').
+_PLANNED = re.compile(
+    r"明天|明日|明晚|后天|下周|下个?(?:星期|礼拜)|将于|将要|下次"
+    r"|(?:打算|准备|计划)(?:再|先|下午|晚上|周.)?(?:去|到|参加|出席|和|跟|与|约|找|在|给|听|看望|走访|召开|组织)"
+)
 _DONE = re.compile(r"已|完成|(?<![约定好])了|过(?!几天|两天)")
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 
@@ -96,10 +100,11 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
         return Parsed("digest")
     if (contact is None or short or admin) and is_progress(t):
         return Parsed("digest" if admin and "我" not in t else "progress")
-    if contact is not None and _PLANNED.search(t) and not _DONE.search(t):
+    hit = find_date(t, today) if contact is not None else None
+    past = hit is not None and hit.day < today
+    if contact is not None and _PLANNED.search(t) and not _DONE.search(t) and not past:
         return Parsed("unknown")
     if contact is not None and _reports_contact(t, roles):
-        hit = find_date(t, today)
         return Parsed(
             "log_contact",
             kind=contact.kind,

@@ -204,3 +204,12 @@ def test_mentee_named_by_surname_and_dao(run: Run) -> None:
 
 def test_plans_are_not_contacts(run: Run) -> None:
     assert run("明天去宿舍看看").intent == "unknown"
+
+
+def test_students_preparing_is_not_the_senders_plan(run: Run) -> None:
+    parsed = run("昨晚到12号楼415寝室看望学生 他们在准备四级", sender="zhaojianguo01")
+    assert (parsed.intent, parsed.venue) == ("log_contact", "dorm")
+
+
+def test_kaoyan_students_are_not_a_study_trip(run: Run) -> None:
+    assert run("前天在图书馆和考研学生座谈", sender="zhaojianguo01").venue == "talk"
