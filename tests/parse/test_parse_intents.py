@@ -220,3 +220,8 @@ def test_non_contract_fields_are_null_for_commands(run: Run) -> None:
         "anonymous": False,
         "ticket": None,
     }
+
+
+@pytest.mark.parametrize("text", ["怎么反映问题", "在哪里提意见", "如何投诉"])
+def test_asking_how_to_raise_a_concern_is_help(text: str, run: Run) -> None:
+    assert run(text, sender="lisiqi01").intent == "help"
