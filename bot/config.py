@@ -10,10 +10,11 @@ import os
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENV_PREFIX = "CONTACTBOT_"
@@ -59,11 +60,140 @@ class WecomSettings:
 
 
 @dataclass(frozen=True)
+class OfficialSettings:
+    app_id: str = ""
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base_url: str = "https://api.weixin.qq.com"
+
+
+@dataclass(frozen=True)
 class ContactSettings:
     backdate_mark_days: int = 2
     backdate_max_days: int = 14
     undo_hours: int = 24
     dialog_ttl_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class ConcernSettings:
+    """Concern tickets (N13, N14, N18): routing, deadlines, crisis contacts, abuse limits, anonymity."""
+
+    # Routing table, category -> office (the roster's `department` of the people who answer it).
+    route_study: str = "教务处"
+    route_mental: str = "心理健康教育中心"
+    route_life: str = "后勤管理处"
+    route_career: str = "招生就业处"
+    route_safety: str = "保卫处"
+    route_other: str = "党委学生工作部"
+    # "office=userid" pairs: the school leader in charge of an office (last escalation step).
+    leaders_in_charge: tuple[str, ...] = ()
+    first_response_hours: float = 24.0  # working hours
+    resolve_days: int = 5  # working days
+    escalate_after_hours: float = 24.0  # working hours between chase, department head and leader in charge
+    hotlines: tuple[str, ...] = ("心理援助热线 12356", "紧急情况 报警 110 / 急救 120")
+    on_duty: tuple[str, ...] = ()  # userids alerted in a crisis; empty: the roster's admins
+    rate_limit_count: int = 5  # concerns one person may raise per window
+    rate_limit_window_minutes: int = 60
+    abuse_repeat_count: int = 2  # marked (spam/insult) messages in a day after which nobody is paged
+    small_group_threshold: int = 5  # warn an anonymous sender whose class/group has fewer people
+    group_min_people: int = 3  # N14: different people with similar concerns make a common problem
+    group_window_days: int = 14
+    group_similarity: float = 0.6  # 0..1, how alike two concerns' texts must be to group them
+
+
+# --- School calendar, rules, reminders, digest, scheduler (the rules capability) ---
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """Teaching weeks and working time (see bot/schedule)."""
+
+    min_working_days: int = 3  # a week inside a semester with fewer working days carries no weekly obligation
+    weekly_in_exam_weeks: bool = True  # whether exam weeks still carry weekly obligations
+    work_start: str = "08:30"  # working hours, for deadlines counted in working hours
+    work_end: str = "17:30"
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    """Compliance details shared by every rule (the rules themselves: [[rule]])."""
+
+    confirm_days: int = 7  # a talk unconfirmed by the counselor/teacher this long is marked (N20)
+    pause_max_days: int = 90  # the longest pause "出差到…，暂停提醒" may ask for
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """When reminders go out (never in quiet hours, never on a non-working day, at most one a day)."""
+
+    enabled: bool = True
+    quiet_start: str = "21:00"
+    quiet_end: str = "08:00"
+    weekly_stages: tuple[str, ...] = ("thu 17:00", "fri 17:00")
+    monthly_days_before: tuple[int, ...] = (10, 3)
+    quarterly_weeks_before: tuple[int, ...] = (3, 1)
+    semester_weeks_before: tuple[int, ...] = (6, 2)
+    period_time: str = "10:00"  # time of day of the monthly, quarterly and semester stages
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """The weekly digest to admins, department heads and leaders."""
+
+    enabled: bool = True
+    weekday: str = "mon"
+    time: str = "08:30"
+    directory: str = "instance/digests"  # where the .xlsx attachments are written
+    examples: int = 3  # good examples worth spreading (N15)
+    markdown_limit: int = 2000  # bytes; WeCom refuses markdown over 2048 bytes
+    departments: bool = True  # department heads get their department's digest
+    personal: bool = True  # each leader gets a short personal summary
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """The scheduler process (`contactbot scheduler`): one active across processes via a Redis lease."""
+
+    lease_seconds: int = 60
+    reminders_minutes: int = 5
+    digest_minutes: int = 10
+    confirmations_minutes: int = 60
+    concern_deadlines_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class SemesterEntry:
+    """One semester: `[[semesters]]` name, start, end (dates, inclusive) and optional week numbers."""
+
+    name: str = ""
+    start: date | None = None  # required
+    end: date | None = None  # required
+    exam_weeks: tuple[int, ...] = ()  # semester week numbers (week 1 holds `start`)
+    vacation_weeks: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class HolidayEntry:
+    """A day or range off (or, with workday = true, an adjusted working day 调休) from `[[holidays]]`."""
+
+    start: date | None = None  # required
+    end: date | None = None  # inclusive; unset: the same day as start
+    name: str = ""
+    workday: bool = False
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """A school's change to one of the notice's rules, `[[rule]]` with its id; unset keys keep the default."""
+
+    id: str = ""
+    enabled: bool = True
+    roles: tuple[str, ...] = ()
+    count: int = 0
+    share: float = 0.0
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +213,19 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
     wecom: WecomSettings = field(default_factory=WecomSettings)
+    official: OfficialSettings = field(default_factory=OfficialSettings)
     contacts: ContactSettings = field(default_factory=ContactSettings)
+    concerns: ConcernSettings = field(default_factory=ConcernSettings)
     schools: tuple[SchoolEntry, ...] = ()
+    # The rules capability: calendar, rules, reminders, digest, scheduler.
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    semesters: tuple[SemesterEntry, ...] = ()
+    holidays: tuple[HolidayEntry, ...] = ()
+    rule: tuple[RuleEntry, ...] = ()
     source: str = ""  # the file the settings came from, "" for built-in defaults
 
     @property
@@ -103,9 +244,16 @@ SECTIONS: dict[str, type] = {
     "database": DatabaseSettings,
     "redis": RedisSettings,
     "wecom": WecomSettings,
+    "official": OfficialSettings,
     "contacts": ContactSettings,
+    "concerns": ConcernSettings,
 }
 TABLE_ARRAYS: dict[str, type] = {"schools": SchoolEntry}
+
+# The rules capability's sections and arrays of tables.
+SECTIONS.update({"calendar": CalendarSettings, "rules": RulesSettings, "reminders": ReminderSettings,
+                 "digest": DigestSettings, "scheduler": SchedulerSettings})
+TABLE_ARRAYS.update({"semesters": SemesterEntry, "holidays": HolidayEntry, "rule": RuleEntry})
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -224,14 +372,45 @@ def _validate(s: Settings) -> None:
         )
     if s.wecom.encoding_aes_key and len(s.wecom.encoding_aes_key) != 43:
         raise ConfigError("config: [wecom] encoding_aes_key must be 43 characters")
+    if s.official.encoding_aes_key and len(s.official.encoding_aes_key) != 43:
+        raise ConfigError("config: [official] encoding_aes_key must be 43 characters")
     if s.contacts.backdate_mark_days > s.contacts.backdate_max_days:
         raise ConfigError("config: [contacts] backdate_mark_days must not exceed backdate_max_days")
+    _validate_schedule(s)
+    _validate_concerns(s.concerns)
     codes = [s.app.school] + [e.code for e in s.schools]
     for i, entry in enumerate(s.schools):
         if not entry.code:
             raise ConfigError(f"config: [schools[{i}]] code is required")
     if len(set(codes)) != len(codes):
         raise ConfigError("config: [[schools]] codes must be unique and differ from [app] school")
+
+
+def _validate_concerns(c: ConcernSettings) -> None:
+    """Refuse concern settings that cannot work, naming the key."""
+    for name in ("route_study", "route_mental", "route_life", "route_career", "route_safety", "route_other"):
+        if not getattr(c, name).strip():
+            raise ConfigError(f"config: [concerns] {name} must name an office")
+    for entry in c.leaders_in_charge:
+        if "=" not in entry or not all(part.strip() for part in entry.split("=", 1)):
+            raise ConfigError(f"config: [concerns] leaders_in_charge entries are \"office=userid\", not {entry!r}")
+    for name in ("first_response_hours", "resolve_days", "escalate_after_hours", "rate_limit_count",
+                 "rate_limit_window_minutes", "abuse_repeat_count", "group_min_people", "group_window_days"):
+        if getattr(c, name) <= 0:
+            raise ConfigError(f"config: [concerns] {name} must be positive")
+    if c.small_group_threshold < 0:
+        raise ConfigError("config: [concerns] small_group_threshold must not be negative")
+    if not 0 < c.group_similarity <= 1:
+        raise ConfigError("config: [concerns] group_similarity must be between 0 and 1")
+
+
+def _validate_schedule(s: Settings) -> None:
+    """Refuse calendar, rule, reminder and digest settings that cannot work, naming the key."""
+    from bot.schedule.validation import schedule_problems
+
+    problems = schedule_problems(s)
+    if problems:
+        raise ConfigError(f"config: {problems[0]}")
 
 
 def with_overrides(settings: Settings, **sections: Any) -> Settings:

@@ -110,7 +110,7 @@ def snapshot(contact: Contact) -> dict[str, Any]:
     return values
 
 
-def last_contact(db: Session, person: Person, now: datetime, hours: int) -> Contact | None:
+def last_contact(db: Session, person: Person, now: datetime, hours: float) -> Contact | None:
     """Return the sender's most recent live record received within the last `hours`."""
     return db.scalar(
         select(Contact)

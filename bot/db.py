@@ -57,7 +57,7 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 def upgrade(engine: Engine, settings: Settings) -> None:
     """Migrate the schema to the newest revision and make sure the configured schools exist."""
-    command.upgrade(alembic_config(engine), "heads")
+    command.upgrade(alembic_config(engine), "head")
     with make_sessions(engine).begin() as db:
         ensure_schools(db, settings)
 

@@ -24,33 +24,44 @@ NO_SCHOOL = "该学校尚未开通基层联系助手，请联系管理员。"
 
 
 def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
-    """Handle one message in one transaction; return the reply, or None for a duplicate delivery."""
+    """Handle one message in one transaction; return the reply, or None for a duplicate delivery.
+
+    The message id is written with the reply at the end of the transaction: a second delivery of the
+    same id (another worker, or after Redis lost its claim) fails on the unique key and rolls back.
+    """
     from handlers import ROUTES, STEPS, fallback
+    from handlers.concerns import crisis_guard
 
     now = msg.received_at or deps.clock()
-    with deps.sessions.begin() as db:
-        school = school_by_code(db, msg.school, deps.settings)
-        if school is None:
-            return Reply.of(NO_SCHOOL)
-        inbound = None
-        if msg.msg_id:
-            inbound = InboundMessage(school_id=school.id, channel=msg.channel, msg_id=msg.msg_id,
-                                     sender=msg.sender, received_at=now)
-            try:
-                with db.begin_nested():
-                    db.add(inbound)
-            except IntegrityError:
-                log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
-                return None
-        sender = db.scalar(select(Person).where(Person.school_id == school.id, Person.userid == msg.sender))
-        if sender is None or not sender.active:
-            reply = Reply.of(NOT_IN_ROSTER)
-        else:
-            ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now)
-            reply = answer(msg, ctx, ROUTES, STEPS, fallback)
-        if inbound is not None:
-            inbound.reply = reply.plain()
-        return reply
+    try:
+        with deps.sessions.begin() as db:
+            school = school_by_code(db, msg.school, deps.settings)
+            if school is None:
+                return Reply.of(NO_SCHOOL)
+            sender = db.scalar(select(Person).where(Person.school_id == school.id, Person.userid == msg.sender))
+            if sender is None or not sender.active:
+                reply = Reply.of(NOT_IN_ROSTER)
+            else:
+                ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now)
+                reply = crisis_guard(msg, ctx) or answer(msg, ctx, ROUTES, STEPS, fallback)
+            if msg.msg_id:
+                db.add(InboundMessage(school_id=school.id, channel=msg.channel, msg_id=msg.msg_id,
+                                      sender=msg.sender, received_at=now, reply=reply.plain()))
+                db.flush()
+            return reply
+    except IntegrityError:
+        if msg.msg_id and _seen(deps, msg):
+            log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
+            return None
+        raise
+
+
+def _seen(deps: Deps, msg: Incoming) -> bool:
+    """Whether the message id is already recorded (so an integrity error meant a duplicate)."""
+    with deps.sessions() as db:
+        return db.scalar(
+            select(InboundMessage.id).where(InboundMessage.channel == msg.channel, InboundMessage.msg_id == msg.msg_id)
+        ) is not None
 
 
 def answer(msg: Incoming, ctx: Context, routes: Sequence[Route], steps: Mapping[str, Step],

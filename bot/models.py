@@ -241,6 +241,12 @@ class Concern(Base):
     first_response_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
     rating: Mapped[str | None] = mapped_column(String(16))
+    # Added by the concerns capability (migration 0004):
+    counselor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # the student's counselor, copied in
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("concern_group.id"), index=True)  # a common problem (N14)
+    abuse: Mapped[str | None] = mapped_column(String(16))  # rate / spam / insult: marked (see bot/concerns/abuse.py)
+    channel: Mapped[str] = mapped_column(String(16), default="wecom")  # where answers reach the sender
+    place: Mapped[str | None] = mapped_column(String(64))  # a building, canteen... named in the text
 
     messages: Mapped[list[ConcernMessage]] = relationship(
         back_populates="concern", cascade="all, delete-orphan", order_by="ConcernMessage.id"
@@ -307,3 +313,9 @@ class InboundMessage(Base):
     sender: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column()
     reply: Mapped[str | None] = mapped_column(Text)
+
+
+import bot.channels.binding  # noqa: E402, F401  (the Official Account binding codes, migration 0002)
+import bot.concerns.models  # noqa: E402, F401  (the concerns capability's own tables)
+import bot.console.models  # noqa: E402, F401  (the console's local accounts)
+import bot.rules.models  # noqa: E402, F401  (the rules capability's own tables)

@@ -65,6 +65,7 @@ def write_records(rows: Iterator[dict[str, Any]], fmt: str, out: Path | None) ->
     count = 0
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
 
         if out is None:
             raise ValueError("xlsx needs -o FILE")
@@ -74,7 +75,13 @@ def write_records(rows: Iterator[dict[str, Any]], fmt: str, out: Path | None) ->
         for row in rows:
             values = [_cell(row[f]) for f in FIELDS]
             values[FIELDS.index("confirmation")] = CONFIRMATION_ZH.get(row["confirmation"], row["confirmation"])
-            ws.append(values)
+            cells = []
+            for value in values:
+                cell = WriteOnlyCell(ws, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a message starting with "=" stays text, never a formula
+                cells.append(cell)
+            ws.append(cells)
             count += 1
         wb.save(out)
         return count

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import AuditLog, Link, Person, PersonRole, School
 from bot.roles import ALL_ROLES, LINKING_ROLES, MAX_MENTEES, MENTEE_ROLES, normalise_role
+from bot.rules.standing import sync_from_roster
 
 COLUMNS = ("userid", "name", "roles", "department", "class", "title", "mentees")
 HEADER_ALIASES = {
@@ -67,6 +68,7 @@ class ImportSummary:
     links_added: int = 0
     links_ended: int = 0
     people: int = 0
+    standing: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
@@ -269,6 +271,7 @@ def apply_roster(db: Session, school: School, rows: list[RosterRow], today: date
             summary.deactivated += 1
     db.flush()
     _sync_links(db, school, rows, existing, today, summary)
+    summary.standing = sync_from_roster(db, school.id, today)  # a school leader's class, dorm or club (N3)
     db.add(AuditLog(school_id=school.id, actor=actor, action="roster.import", target=school.code,
                     detail={"summary": summary.describe()}, at=now))
     return summary

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, Response, jsonify, render_template
 
 from bot.config import Settings, load_settings
+from bot.console.blueprint import bp as console_bp
 from bot.context import Deps
+from bot.webhook import bp as webhook_bp
 
 
 def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Flask:
@@ -16,13 +18,15 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fl
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # WeCom messages are small; refuse anything larger
     app.secret_key = settings.app.secret_key or None
     app.extensions["bot"] = deps
+    app.register_blueprint(webhook_bp)
+    app.register_blueprint(console_bp)
 
     @app.get("/")
     def index() -> str:
         return render_template("index.html", school=settings.app.school_name)
 
     @app.get("/healthz")
-    def healthz() -> tuple[object, int]:
-        return jsonify(status="ok"), 200
+    def healthz() -> Response:
+        return jsonify(status="ok")
 
     return app

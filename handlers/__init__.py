@@ -1,25 +1,37 @@
 """All routes, in priority order (the first match wins), and the dialogue steps by name.
 
-Registered explicitly here; no import-time decorator registries.
+Registered explicitly here; no import-time decorator registries. Explicit syntax (#153, 确认,
+改成昨天, menu words) comes before the parser's intents.
 """
 
 from __future__ import annotations
 
 from bot.context import Context
-from bot.messages import Incoming, Reply
+from bot.messages import EVENT, Incoming, Reply
 from bot.roles import LEADER_ROLES, STUDENT
 from bot.routing import Route, Step
-from handlers import contacts
+from handlers import concerns, confirm, contacts, events, pauses, progress
 from handlers.help import show_help
 
 HELP_WORDS = ("帮助", "help", "?", "？", "使用说明", "菜单")
 
 ROUTES: list[Route] = [
+    Route(events.welcome, kinds=(EVENT,), events=("enter_agent",)),
+    Route(events.attach_evidence, kinds=("image", "location"), roles=LEADER_ROLES),
+    Route(events.ask_for_text, kinds=("voice",)),
     Route(show_help, words=HELP_WORDS),
+    Route(events.record_prompt, words=("记录",), roles=LEADER_ROLES),
+    Route(progress.show_progress, words=("进度", "我的进度"), roles=LEADER_ROLES),
+    *confirm.ROUTES,
+    *pauses.ROUTES,
+    *concerns.ROUTES_FIRST,
     Route(contacts.edit_last, roles=LEADER_ROLES, when=contacts.is_edit),
     Route(contacts.undo_last, intents=("undo",), roles=LEADER_ROLES),
     Route(contacts.log_contact, intents=("log_contact",), roles=LEADER_ROLES),
+    Route(progress.show_progress, intents=("progress",), roles=LEADER_ROLES),
+    Route(progress.show_digest, intents=("digest",)),
     Route(show_help, intents=("help",)),
+    *concerns.ROUTES_LAST,
 ]
 
 STEPS: dict[str, Step] = {
@@ -28,6 +40,8 @@ STEPS: dict[str, Step] = {
     "choose_mentee": contacts.got_mentee,
     "ask_duration": contacts.got_duration,
     "ask_topics": contacts.got_topics,
+    **confirm.STEPS,
+    **concerns.STEPS,
 }
 
 

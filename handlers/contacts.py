@@ -25,6 +25,7 @@ from bot.context import Context
 from bot.messages import Incoming, Reply
 from bot.models import Contact, Link, Person
 from bot.parse import Edit, parse_edit
+from bot.rules.confirmations import request_confirmations
 from bot.understanding import understand
 
 UNDO_HINT = "回复“撤销”可撤回；也可以说“改成昨天”“改成食堂”“人数8”修改。"
@@ -82,7 +83,7 @@ def store(draft: Draft, ctx: Context) -> Reply:
     """Store the completed draft and confirm it in one line; ask for content when there is none."""
     contact = create_contact(ctx.db, ctx.sender, draft, now=ctx.now, today=ctx.today,
                              channel=ctx.channel, limits=ctx.settings.contacts)
-    after_store(ctx, contact)
+    request_confirmations(ctx, contact)  # the counselor/teacher confirms the talk (N20)
     names = [name_of(ctx, u) for u in draft.counterparts]
     line = "已记录：" + describe(contact, names)
     if contact.backdated:
@@ -93,12 +94,6 @@ def store(draft: Draft, ctx: Context) -> Reply:
         ctx.state.set("ask_topics", contact_id=contact.id)
         return Reply.of(f"{line}\n这次主要聊了什么、了解到什么问题？直接回复即可，或回复“跳过”。")
     return Reply.of(f"{line}\n{UNDO_HINT}")
-
-
-def after_store(ctx: Context, contact: Contact) -> None:
-    """Hook for what follows a stored record (counterpart confirmation requests, N20)."""
-    for hook in ctx.extras.get("after_store", ()):
-        hook(ctx, contact)
 
 
 def needs_content(draft: Draft) -> bool:

@@ -1,0 +1,139 @@
+"""What the WeCom and Official Account adapters share: typed refusals, a decrypted delivery, reply
+splitting under WeChat's 2,048-byte limit, and the flat passive-reply XML.
+
+Example: a 5,000-byte answer becomes three text messages; the first goes back as the passive
+reply, the others through the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from bot.channels.xml import elements, write_fields
+from bot.messages import Incoming, Reply
+
+MAX_TEXT_BYTES = 2048  # WeCom and WeChat cut text messages longer than this
+
+
+class Forbidden(Exception):
+    """The request is not signed by the platform (bad signature, wrong corp/app id): answer 403."""
+
+
+class BadMessage(Exception):
+    """The request is signed but its body is not a message we can read: answer 400."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A decrypted, normalised message plus who the passive reply goes to and comes from."""
+
+    msg: Incoming
+    reply_to: str  # the platform's FromUserName (a WeCom userid or an OpenID)
+    reply_from: str  # the platform's ToUserName (corp id or the account's original id)
+
+
+class Channel(Protocol):
+    """An adapter: verify and read callbacks, render passive replies, push messages."""
+
+    name: str
+    school: str
+
+    def parse(self, args: dict[str, str], body: bytes, now: datetime) -> Delivery: ...
+    def verify_url(self, args: dict[str, str]) -> str: ...
+    def render_reply(self, delivery: Delivery, reply: Reply, now: datetime) -> str: ...
+    def push(self, recipient: str, reply: Reply) -> None: ...
+
+
+def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """Split text into pieces of at most `limit` UTF-8 bytes, at line breaks where possible."""
+    if len(text.encode("utf-8")) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        if len((current + line).encode("utf-8")) <= limit:
+            current += line
+            continue
+        if current:
+            pieces.append(current)
+            current = ""
+        while len(line.encode("utf-8")) > limit:  # one line longer than a message: cut by characters
+            cut = _fit(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
+        current = line
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _fit(text: str, limit: int) -> int:
+    """Return how many leading characters of text fit in `limit` UTF-8 bytes."""
+    size = 0
+    for i, ch in enumerate(text):
+        size += len(ch.encode("utf-8"))
+        if size > limit:
+            return i
+    return len(text)
+
+
+def message_parts(reply: Reply) -> list[Reply]:
+    """Return the reply as single messages in sending order, each within the size limit."""
+    if reply.card is not None:
+        return [Reply(card=reply.card)] + [Reply(text=t) for more in reply.extra for t in split_text(more)]
+    if reply.markdown:
+        first = [Reply(markdown=m, text=reply.text if i == 0 else "")
+                 for i, m in enumerate(split_text(reply.markdown))]
+    else:
+        first = [Reply(text=t) for t in split_text(reply.text)] if reply.text else []
+    return first + [Reply(text=t) for more in reply.extra for t in split_text(more)]
+
+
+def passive_xml(delivery: Delivery, reply: Reply, created: int) -> str:
+    """Render one message as the plaintext passive-reply XML (text, or news for a card)."""
+    base: dict[str, str | int] = {"ToUserName": delivery.reply_to, "FromUserName": delivery.reply_from,
+                                  "CreateTime": created}
+    if reply.card is not None:
+        card = reply.card
+        article = elements({"Title": card.title, "Description": card.description, "Url": card.url})
+        return write_fields({**base, "MsgType": "news", "ArticleCount": 1},
+                            inner=f"<Articles><item>{article}</item></Articles>")
+    text = reply.text if not reply.markdown else (reply.text or reply.markdown)
+    return write_fields({**base, "MsgType": "text", "Content": text})
+
+
+def incoming_from(fields: dict[str, str], channel: str, school: str, sender: str, now: datetime) -> Incoming:
+    """Normalise a decrypted WeCom/WeChat message or event into an `Incoming`."""
+    msgtype = fields.get("MsgType", "")
+    created = fields.get("CreateTime", "")
+    base = Incoming(channel=channel, sender=sender, school=school, received_at=now, kind=msgtype,
+                    msg_id=fields.get("MsgId", ""))
+    if msgtype == "text":
+        return replace(base, text=fields.get("Content", ""))
+    if msgtype == "image":
+        return replace(base, media_id=fields.get("MediaId", ""), text=fields.get("PicUrl", ""))
+    if msgtype == "voice":
+        return replace(base, media_id=fields.get("MediaId", ""), text=fields.get("Recognition", ""))
+    if msgtype == "location":
+        return replace(base, latitude=_float(fields.get("Location_X")), longitude=_float(fields.get("Location_Y")),
+                       label=fields.get("Label", ""))
+    if msgtype == "event":
+        event = fields.get("Event", "")
+        key = fields.get("EventKey", "")
+        # Events carry no MsgId: the sender, CreateTime and event name identify one (retries repeat all three).
+        msg_id = f"{sender}:{created}:{event}"
+        if event.lower() == "click":
+            # A menu button stands for its command word (记录/进度/帮助): route it like the typed word.
+            return replace(base, kind="text", text=key, event="click", event_key=key, msg_id=msg_id)
+        return replace(base, event=event.lower(), event_key=key, msg_id=msg_id,
+                       latitude=_float(fields.get("Latitude")), longitude=_float(fields.get("Longitude")))
+    return base
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None

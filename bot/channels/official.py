@@ -1,0 +1,130 @@
+"""The WeChat Official Account (微信公众号, safe mode) adapter, for students who are not in WeCom.
+
+Same pipeline as WeCom (verify, decrypt, de-duplicate, dispatch, encrypted passive reply, outbox),
+with one step in front: a follower's OpenID speaks as a roster person only after binding with a
+one-time code ("绑定 123456") that their counselor or an admin issued.
+
+Example: an unbound follower writes "你好" → "请先绑定：向辅导员索取绑定码，然后发送“绑定 六位数字”".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import replace
+from datetime import datetime
+
+import redis
+import requests
+from wechatpy.crypto import WeChatCrypto
+
+from bot.channels.base import BadMessage, Delivery, Forbidden, incoming_from, message_parts, passive_xml
+from bot.channels.binding import BIND_PATTERN, bind, person_for_openid
+from bot.channels.wecom import Undeliverable, open_envelope
+from bot.channels.wecom_api import Api, ApiError, TokenSource
+from bot.config import Settings
+from bot.context import Deps
+from bot.db import school_by_code
+from bot.dispatcher import dispatch
+from bot.kv import key
+from bot.messages import EVENT, TEXT, Incoming, Reply
+
+OPENID_PREFIX = "openid:"  # outbox recipients that are a raw OpenID (a follower not bound yet)
+OUT_OF_WINDOW = 45015  # customer-service messages only within 48 hours of the follower's last message
+
+WELCOME = ("欢迎关注基层联系助手！\n"
+           "学生同学：请先向辅导员索取六位绑定码，然后在这里发送“绑定 123456”（换成您的绑定码），"
+           "绑定后就可以直接反映问题、收到答复。")
+PLEASE_BIND = "您还没有绑定身份。请向辅导员或管理员索取六位绑定码，然后发送“绑定 123456”（换成您的绑定码）。"
+
+
+def official_enabled(settings: Settings) -> bool:
+    o = settings.official
+    return bool(o.app_id and o.token and len(o.encoding_aes_key) == 43)
+
+
+class OfficialChannel:
+    """Reads and answers the default school's Official Account callbacks and sends its messages."""
+
+    name = "official"
+    school = ""
+
+    def __init__(self, settings: Settings, r: redis.Redis, http: requests.Session | None = None) -> None:
+        self.settings, self.redis, self.http = settings, r, http
+        o = settings.official
+        self.crypto = WeChatCrypto(o.token, o.encoding_aes_key, o.app_id)
+
+    def verify_url(self, args: dict[str, str]) -> str:
+        """Answer the server-config check: a plain signature over token, timestamp and nonce."""
+        expected = sign(self.settings.official.token, args.get("timestamp", ""), args.get("nonce", ""))
+        if not hmac.compare_digest(expected, args.get("signature", "")):
+            raise Forbidden("bad signature")
+        return args.get("echostr", "")
+
+    def parse(self, args: dict[str, str], body: bytes, now: datetime) -> Delivery:
+        """Verify, decrypt and normalise one callback (safe mode only: plaintext callbacks are refused)."""
+        if args.get("encrypt_type") != "aes":
+            raise Forbidden("only safe mode (encrypt_type=aes) is accepted")
+        fields = open_envelope(self.crypto, args, body)
+        openid = fields.get("FromUserName", "")
+        if not openid or not fields.get("MsgType"):
+            raise BadMessage("message without sender or type")
+        msg = incoming_from(fields, self.name, self.school, openid, now)
+        return Delivery(msg=msg, reply_to=openid, reply_from=fields.get("ToUserName", ""))
+
+    def render_reply(self, delivery: Delivery, reply: Reply, now: datetime) -> str:
+        """Render one message as an encrypted passive reply."""
+        created = int(now.timestamp())
+        plain = passive_xml(delivery, reply, created)
+        return str(self.crypto.encrypt_message(plain, secrets.token_hex(8), str(created)))
+
+    def deliver(self, msg: Incoming, deps: Deps) -> tuple[Reply | None, str]:
+        """Bind, or speak as the bound person through the dispatcher; return the reply and its recipient."""
+        openid = msg.sender
+        if msg.kind == EVENT:
+            return (Reply.of(WELCOME), OPENID_PREFIX + openid) if msg.event == "subscribe" else (None, openid)
+        with deps.sessions.begin() as db:  # the binding step: a short transaction of its own
+            school = school_by_code(db, self.school, deps.settings)
+            if school is None:
+                return None, OPENID_PREFIX + openid
+            found = BIND_PATTERN.match(msg.text) if msg.kind == TEXT else None
+            if found:
+                tries = key(deps.settings, "bind-tries", openid)
+                text = bind(db, deps.redis, tries, school, openid, found.group(1), msg.received_at or deps.clock())
+                return Reply.of(text), OPENID_PREFIX + openid
+            person = person_for_openid(db, school, openid)
+            userid = person.userid if person is not None else None
+        if userid is None:
+            return Reply.of(PLEASE_BIND), OPENID_PREFIX + openid
+        return dispatch(replace(msg, sender=userid), deps), userid
+
+    # -- the server API (outbox job) --
+
+    def api(self) -> Api:
+        o = self.settings.official
+        tokens = TokenSource(
+            path="cgi-bin/token", params={"grant_type": "client_credential", "appid": o.app_id, "secret": o.secret},
+            cache_key=key(self.settings, "wechat-token", o.app_id))
+        return Api(o.api_base_url, tokens, self.redis, self.http)
+
+    def push(self, openid: str, reply: Reply) -> None:
+        """Send a customer-service message to a follower (text, or news for a card)."""
+        api = self.api()
+        for part in message_parts(reply):
+            if part.card is not None:
+                article = {"title": part.card.title, "description": part.card.description, "url": part.card.url}
+                body = {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
+            else:
+                body = {"touser": openid, "msgtype": "text", "text": {"content": part.text or part.markdown}}
+            try:
+                api.call("message/custom/send", body)
+            except ApiError as exc:
+                if exc.errcode == OUT_OF_WINDOW:
+                    raise Undeliverable(exc.errcode, exc.errmsg) from None
+                raise
+
+
+def sign(*parts: str) -> str:
+    """WeChat's signature: sha1 of the sorted parts joined."""
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()

@@ -1,0 +1,187 @@
+"""The WeCom (企业微信) self-built app adapter: verify and decrypt callbacks, render encrypted passive
+replies, and push messages through message/send.
+
+Decryption and signatures use wechatpy's `WeChatCrypto`; the decrypted XML is read by our own safe
+parser (no entities, whitespace kept). Each school has its own app: the default school's comes from
+`[wecom]`, the others' from their `[[schools]]` entry.
+
+Example: a leader types "帮助" in the app → POST /wecom/callback → Delivery(msg=Incoming(text="帮助")).
+"""
+
+from __future__ import annotations
+
+import binascii
+import secrets
+import struct
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import redis
+import requests
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.exceptions import InvalidSignatureException, WeChatException
+
+from bot.channels.base import BadMessage, Delivery, Forbidden, incoming_from, message_parts, passive_xml
+from bot.channels.wecom_api import Api, ApiError, TokenSource
+from bot.channels.xml import XMLRefused, read_fields
+from bot.config import Settings
+from bot.context import Deps
+from bot.dispatcher import dispatch
+from bot.kv import key
+from bot.messages import EVENT, Incoming, Reply
+
+# What wechatpy and the standard library raise for validly signed garbage (not a WeChatException).
+DECRYPT_ERRORS = (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError, TypeError)
+DISPATCHED_EVENTS = frozenset({"enter_agent"})  # others (view, LOCATION reports, contact changes) need no answer
+MENU = [  # the app's menu: each button sends its command word as a click event
+    {"type": "click", "name": "记录", "key": "记录"},
+    {"type": "click", "name": "进度", "key": "进度"},
+    {"type": "click", "name": "帮助", "key": "帮助"},
+]
+
+
+class Undeliverable(ApiError):
+    """WeCom accepted the call but not the recipient (not in the app's visible range, or unknown)."""
+
+
+@dataclass(frozen=True)
+class WecomApp:
+    """One school's WeCom app credentials."""
+
+    school: str  # school code ("" for the default school)
+    corp_id: str
+    agent_id: int
+    secret: str
+    token: str
+    encoding_aes_key: str
+
+
+def wecom_app(settings: Settings, school: str) -> WecomApp | None:
+    """Return the WeCom app of a school code ("" or the default code: `[wecom]`), or None if unknown."""
+    if school in ("", settings.app.school):
+        w = settings.wecom
+        if not (w.corp_id and w.token and len(w.encoding_aes_key) == 43):
+            return None
+        return WecomApp("", w.corp_id, w.agent_id, w.secret, w.token, w.encoding_aes_key)
+    for entry in settings.schools:
+        if entry.code == school and entry.corp_id and entry.token and len(entry.encoding_aes_key) == 43:
+            return WecomApp(entry.code, entry.corp_id, entry.agent_id, entry.secret, entry.token,
+                            entry.encoding_aes_key)
+    return None
+
+
+class WecomChannel:
+    """Reads and answers one school's WeCom callbacks and sends its messages."""
+
+    name = "wecom"
+
+    def __init__(self, app: WecomApp, settings: Settings, r: redis.Redis,
+                 http: requests.Session | None = None) -> None:
+        self.app, self.settings, self.redis, self.http = app, settings, r, http
+        self.school = app.school
+        self.crypto = WeChatCrypto(app.token, app.encoding_aes_key, app.corp_id)
+
+    def verify_url(self, args: dict[str, str]) -> str:
+        """Answer WeCom's URL check: verify the signature over echostr and return it decrypted."""
+        try:
+            return str(self.crypto.check_signature(args.get("msg_signature", ""), args.get("timestamp", ""),
+                                                   args.get("nonce", ""), args.get("echostr", "")))
+        except (InvalidSignatureException, InvalidCorpIdException):
+            raise Forbidden("bad signature") from None
+        except DECRYPT_ERRORS:
+            raise BadMessage("echostr does not decrypt") from None
+
+    def parse(self, args: dict[str, str], body: bytes, now: datetime) -> Delivery:
+        """Verify, decrypt and normalise one callback body."""
+        fields = open_envelope(self.crypto, args, body)
+        sender = fields.get("FromUserName", "")
+        if not sender or not fields.get("MsgType"):
+            raise BadMessage("message without sender or type")
+        msg = incoming_from(fields, self.name, self.school, sender, now)
+        return Delivery(msg=msg, reply_to=sender, reply_from=fields.get("ToUserName", self.app.corp_id))
+
+    def render_reply(self, delivery: Delivery, reply: Reply, now: datetime) -> str:
+        """Render one message as an encrypted passive reply."""
+        created = int(now.timestamp())
+        plain = passive_xml(delivery, reply, created)
+        return str(self.crypto.encrypt_message(plain, secrets.token_hex(8), str(created)))
+
+    def deliver(self, msg: Incoming, deps: Deps) -> tuple[Reply | None, str]:
+        """Hand the message to the dispatcher; return its reply and who a late reply goes to."""
+        if msg.kind == EVENT and msg.event not in DISPATCHED_EVENTS:
+            return None, msg.sender
+        return dispatch(msg, deps), msg.sender
+
+    # -- the server API (outbox job, CLI) --
+
+    def api(self) -> Api:
+        tokens = TokenSource(
+            path="cgi-bin/gettoken", params={"corpid": self.app.corp_id, "corpsecret": self.app.secret},
+            cache_key=key(self.settings, "wecom-token", self.app.corp_id, self.app.agent_id))
+        return Api(self.settings.wecom.api_base_url, tokens, self.redis, self.http)
+
+    def push(self, recipient: str, reply: Reply) -> None:
+        """Send a reply to one member through message/send (text, markdown or textcard)."""
+        api = self.api()
+        for part in message_parts(reply):
+            result = api.call("message/send", self.payload(recipient, part))
+            invalid = str(result.get("invaliduser", "") or "")
+            if recipient in invalid.split("|"):
+                raise Undeliverable(81013, f"invaliduser {recipient}")
+
+    def payload(self, recipient: str, part: Reply) -> dict[str, Any]:
+        """Return the message/send body for one message."""
+        body: dict[str, Any] = {"touser": recipient, "agentid": self.app.agent_id, "safe": 0}
+        if part.card is not None:
+            card = part.card
+            body.update(msgtype="textcard", textcard={"title": card.title, "description": card.description,
+                                                       "url": card.url, "btntxt": card.button})
+        elif part.markdown:
+            body.update(msgtype="markdown", markdown={"content": part.markdown})
+        else:
+            body.update(msgtype="text", text={"content": part.text})
+        return body
+
+    def install_menu(self) -> None:
+        """Create the app's menu (记录 / 进度 / 帮助)."""
+        self.api().call("menu/create", {"button": MENU}, params={"agentid": str(self.app.agent_id)})
+
+
+def open_envelope(crypto: Any, args: dict[str, str], body: bytes) -> dict[str, str]:
+    """Read the encrypted envelope, check its signature, decrypt it and read the inner XML."""
+    try:
+        outer = read_fields(body)
+    except XMLRefused as exc:
+        raise BadMessage(str(exc)) from None
+    encrypted = outer.get("Encrypt", "")
+    if not encrypted:
+        raise BadMessage("no Encrypt element")
+    try:
+        plain = crypto.decrypt_message({"Encrypt": encrypted}, args.get("msg_signature", ""),
+                                       args.get("timestamp", ""), args.get("nonce", ""))
+    except WeChatException:  # a bad signature, or signed but for another corp/app (InvalidCorpIdException)
+        raise Forbidden("bad signature or receiver") from None
+    except DECRYPT_ERRORS:
+        raise BadMessage("ciphertext does not decrypt") from None
+    try:
+        return read_fields(plain)
+    except XMLRefused as exc:
+        raise BadMessage(str(exc)) from None
+
+
+def seal(app: WecomApp, plain_xml: str, timestamp: str, nonce: str) -> tuple[str, str]:
+    """Encrypt and sign a message exactly as WeCom does; return (body, msg_signature). For the emulator."""
+    crypto = WeChatCrypto(app.token, app.encoding_aes_key, app.corp_id)
+    body = str(crypto.encrypt_message(plain_xml, nonce, timestamp))
+    return body, read_fields(body)["MsgSignature"]
+
+
+def unseal(app: WecomApp, body: str) -> dict[str, str]:
+    """Verify and decrypt a passive reply (as the WeCom client would); return its fields. For the emulator."""
+    outer = read_fields(body)
+    crypto = WeChatCrypto(app.token, app.encoding_aes_key, app.corp_id)
+    args = {"msg_signature": outer.get("MsgSignature", ""), "timestamp": outer.get("TimeStamp", ""),
+            "nonce": outer.get("Nonce", "")}
+    return open_envelope(crypto, args, body.encode("utf-8"))

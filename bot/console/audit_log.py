@@ -1,0 +1,55 @@
+"""The audit trail of the console (N20): every change made in the console writes one AuditLog row,
+and the audit page lists the rows an admin (their school) or the province (every school) may read.
+
+Example: accepting a suggested link writes `links.accept` with the pairs added, by `console:wang`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, render_template, request
+from sqlalchemy import func, select
+
+from bot.console.paging import Page, paginate
+from bot.models import AuditLog, School
+
+ACTION_ZH = {
+    "console.login": "登录管理台",
+    "console.logout": "退出管理台",
+    "console.lockout": "登录失败次数过多，账号暂时锁定",
+    "console.account_create": "创建管理台账号",
+    "links.apply": "采纳联系关系建议",
+    "links.add": "新增联系关系",
+    "links.end": "结束联系关系",
+    "links.standing": "设置校领导联系的班级/宿舍/社团",
+    "links.standing_end": "结束校领导联系的班级/宿舍/社团",
+    "concern.reply": "答复问题",
+    "concern.group_reply": "答复共性问题",
+    "concern.status": "更改问题状态",
+    "concern.deadline": "更改办结期限",
+    "concern.reveal_sender": "查看匿名提问人身份",
+    "roster.import": "导入花名册",
+}
+
+
+def write_audit(action: str, target: str, detail: dict[str, Any], school_id: int | None) -> None:
+    """Add an AuditLog row for a change the current viewer made (inside the request's transaction)."""
+    g.db.add(AuditLog(school_id=school_id, actor=g.viewer.actor, action=action, target=target[:200],
+                      detail=detail, at=g.deps.clock()))
+
+
+def show_audit() -> str:
+    """List the audit log, newest first, optionally filtered by action."""
+    scope = g.scope
+    action = request.args.get("action", "")
+    where = [scope.audit()]
+    if action:
+        where.append(AuditLog.action == action)
+    query = select(AuditLog).where(*where).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    total = g.db.scalar(select(func.count(AuditLog.id)).where(*where)) or 0
+    page: Page[AuditLog] = paginate(g.db, query, total)
+    actions = sorted(g.db.scalars(select(AuditLog.action).where(scope.audit()).distinct()))
+    schools = {s.id: s.name for s in g.db.scalars(select(School))}
+    return render_template("console/audit.html", page=page, action=action, actions=actions, schools=schools,
+                           action_zh=ACTION_ZH)

@@ -1,0 +1,222 @@
+"""The console blueprint: every route in one table with the roles allowed on it, registered through
+the one access guard; the session cookie's settings; CSRF on every POST; security headers.
+
+Example: `Route("/console/records", "records", records.show_records, ALL)` — a leader reaching it sees
+their own records, an admin the school's; not logged in, they are sent to /login first.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, render_template, request
+from flask.blueprints import BlueprintSetupState
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from bot.console import (
+    audit_log,
+    concern_board,
+    exports,
+    links,
+    login,
+    overview,
+    people,
+    records,
+    standing_links,
+    wecom_login,
+)
+from bot.console.access import ALL, EDITORS, OVERSIGHT, RESPONDERS, STAFF, guarded
+from bot.console.csrf import check_csrf, csrf_token
+from bot.console.models import ADMIN, PROVINCE
+from bot.contacts import KIND_ZH, VENUE_ZH
+from bot.context import Deps
+from bot.models import School
+from bot.rules.engine import STATE_ZH as OBLIGATION_ZH
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("console", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/console/static")
+
+SESSION_HOURS = 8  # a working day; leaders opening a link from WeCom log in again the next day
+
+
+@dataclass(frozen=True)
+class Route:
+    """One console URL: its view and who may open it (None: public, the login pages)."""
+
+    rule: str
+    endpoint: str
+    view: Callable[..., Any]
+    roles: frozenset[str] | None
+    methods: tuple[str, ...] = ("GET",)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/login", "login", login.login_page, None, ("GET", "POST")),
+    Route("/logout", "logout", login.logout, None, ("POST",)),
+    Route("/login/wecom", "wecom_login", wecom_login.start, None),
+    Route("/login/wecom/callback", "wecom_callback", wecom_login.finish, None),
+    Route("/console/", "overview", overview.show_overview, ALL),
+    Route("/console/people", "people", people.list_people, ALL),
+    Route("/console/people/<int:person_id>", "person", people.show_person, ALL),
+    Route("/console/people/<int:person_id>/record", "person_record", people.show_record, ALL),
+    Route("/console/people/<int:person_id>/record.xlsx", "person_record_xlsx", exports.person_record_xlsx, ALL),
+    Route("/console/people/<int:person_id>/standing", "standing_set", standing_links.set_link, EDITORS, ("POST",)),
+    Route("/console/people/<int:person_id>/standing/end", "standing_end", standing_links.end_link, EDITORS,
+          ("POST",)),
+    Route("/console/links", "links", links.show_links, STAFF),
+    Route("/console/links/accept", "links_accept", links.accept_suggestion, EDITORS, ("POST",)),
+    Route("/console/links/add", "links_add", links.add_link, EDITORS, ("POST",)),
+    Route("/console/links/<int:link_id>/end", "links_end", links.end_link, EDITORS, ("POST",)),
+    Route("/console/records", "records", records.show_records, ALL),
+    Route("/console/records/<int:contact_id>", "record", records.show_record, ALL),
+    Route("/console/concerns", "concerns", concern_board.show_board, ALL),
+    Route("/console/concerns/<int:concern_id>", "concern", concern_board.show_concern, ALL),
+    Route("/console/concerns/<int:concern_id>/reply", "concern_reply", concern_board.reply, RESPONDERS, ("POST",)),
+    Route("/console/concerns/<int:concern_id>/status", "concern_status", concern_board.change_status, RESPONDERS,
+          ("POST",)),
+    Route("/console/concerns/<int:concern_id>/deadline", "concern_deadline", concern_board.change_deadline,
+          frozenset({ADMIN}), ("POST",)),
+    Route("/console/concerns/<int:concern_id>/reveal", "concern_reveal", concern_board.reveal, frozenset({ADMIN}),
+          ("POST",)),
+    Route("/console/concerns/groups/<int:group_id>/reply", "group_reply", concern_board.reply_group,
+          frozenset({ADMIN}), ("POST",)),
+    Route("/console/audit", "audit", audit_log.show_audit, OVERSIGHT),
+    Route("/console/exports", "exports", exports.show_exports, ALL),
+    Route("/console/exports/progress.xlsx", "export_progress", exports.progress_xlsx, STAFF),
+    Route("/console/exports/records.<fmt>", "export_records", exports.records_file, ALL),
+    Route("/console/exports/concerns.<fmt>", "export_concerns", exports.concerns_file, ALL),
+)
+
+for route in ROUTES:
+    view = route.view if route.roles is None else guarded(route.view, route.roles)
+    bp.add_url_rule(route.rule, route.endpoint, view, methods=list(route.methods))
+
+
+@bp.record_once
+def configure_app(state: BlueprintSetupState) -> None:
+    """Make the session cookie safe: HttpOnly, SameSite=Lax, Secure behind https, a working day long."""
+    app = state.app
+    deps: Deps = app.extensions["bot"]
+    public_url = deps.settings.app.public_url
+    app.config.update(
+        SESSION_COOKIE_NAME="contactbot_console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",  # sent on the top-level GET back from WeCom's OAuth page, not on cross-site POSTs
+        SESSION_COOKIE_SECURE=public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+    )
+    if not app.secret_key:
+        # Sessions need a key; a random one works for one process (the demo) but logs everyone out on restart
+        # and cannot be shared by several workers — production sets [app] secret_key.
+        log.warning("[app] secret_key 未配置：管理台使用本进程的随机密钥，重启后需重新登录，且不支持多进程")
+        app.secret_key = secrets.token_hex(32)
+    app.jinja_env.filters.update(local=_local_time, day=_day, kind_zh=_kind_zh, venue_zh=_venue_zh)
+
+
+@bp.before_request
+def before_console_request() -> None:
+    """Check the CSRF token of every POST to the console (the login form included)."""
+    g.deps = current_app.extensions["bot"]
+    check_csrf()
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    """Forbid framing and sniffing, keep pages out of shared caches, and allow only our own assets."""
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    if request.endpoint != "console.static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.app_errorhandler(HTTPException)
+def error_page(error: HTTPException) -> tuple[str, int] | HTTPException:
+    """Show 400/403/404 as a Chinese page inside the console; leave other paths' errors alone."""
+    if not request.path.startswith(("/console", "/login", "/logout")) or error.code not in ERRORS_ZH:
+        return error
+    assert error.code is not None
+    message = ERRORS_ZH[error.code]
+    if error.code == 400 and error.description and not error.description.startswith("The browser"):
+        message = error.description
+    return render_template("console/error.html", code=error.code, message=message), error.code
+
+
+ERRORS_ZH = {
+    400: "请求无效，请返回后重试。",
+    403: "您没有权限查看该页面。",
+    404: "页面不存在，或内容已被删除。",
+    405: "不支持该操作。",
+}
+
+
+@bp.app_context_processor
+def template_globals() -> dict[str, Any]:
+    """Give every template the CSRF token, the viewer and the navigation they may use."""
+    viewer = g.get("viewer")
+    picked = request.args.get("school", "") if viewer and viewer.role == PROVINCE else ""
+    return {"csrf_token": csrf_token, "viewer": viewer, "nav": _nav(viewer.role) if viewer else [],
+            "school_title": _school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
+            "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
+            "OBLIGATION_ZH": OBLIGATION_ZH}
+
+
+NAV = (  # (endpoint, label, roles)
+    ("console.overview", "概览", ALL),
+    ("console.people", "人员", ALL),
+    ("console.links", "联系关系", STAFF),
+    ("console.records", "联系记录", ALL),
+    ("console.concerns", "问题反映", ALL),
+    ("console.exports", "导出", ALL),
+    ("console.audit", "操作日志", OVERSIGHT),
+)
+
+
+def _nav(role: str) -> list[tuple[str, str]]:
+    return [(endpoint, label) for endpoint, label, roles in NAV if role in roles]
+
+
+def _province_schools() -> list[School]:
+    """Return the schools a province viewer can pick from."""
+    return list(g.db.scalars(select(School).where(School.id.in_(g.scope.all_school_ids)).order_by(School.id)))
+
+
+def _school_title() -> str:
+    deps: Deps | None = g.get("deps")
+    return deps.settings.app.school_name if deps else ""
+
+
+def _local_time(value: datetime | None) -> str:
+    """Format a UTC moment in the school's timezone: 2026-11-25 12:00."""
+    if value is None:
+        return ""
+    deps: Deps = g.deps
+    return value.astimezone(deps.settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _day(value: Any) -> str:
+    """Format a date as 11月25日（周三）."""
+    from bot.contacts import format_day
+
+    return format_day(value) if value else ""
+
+
+def _kind_zh(kind: str | None) -> str:
+    return KIND_ZH.get(kind or "", kind or "")
+
+
+def _venue_zh(venue: str | None) -> str:
+    return VENUE_ZH.get(venue or "", venue or "")

@@ -1,0 +1,90 @@
+"""People: the leaders in view with where each stands, one person's page (obligations, links and
+their history, recent records), and a leader's printable record for a term or year (N19).
+
+Example: GET /console/people?behind=1 lists the leaders with something still due; a leader opening
+another leader's page gets 403.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from bot.console import stats
+from bot.console.access import visible_or_403
+from bot.console.compliance import PERIOD_KINDS, current_periods, leader_statuses
+from bot.console.paging import Page, page_of
+from bot.console.reports import leader_record, resolve_term, term_choices
+from bot.console.standing_links import standing_and_pauses
+from bot.models import Contact, Link, Person
+from bot.roles import LEADER_ROLES, ROLE_NAMES_ZH, SCHOOL_LEADER, roles_zh
+from bot.rules.catalog import PERIOD_ZH
+from bot.rules.standing import KINDS_ZH
+
+
+def list_people() -> str:
+    """List the leaders in view with this week's, month's, quarter's and semester's standing."""
+    db, scope, deps = g.db, g.scope, g.deps
+    today = deps.today()
+    where = scope.people()
+    department = request.args.get("department", "")
+    role = request.args.get("role", "")
+    q = request.args.get("q", "").strip()
+    narrowed = where
+    if department:
+        narrowed = narrowed & (Person.department == department)
+    if q:
+        narrowed = narrowed & (Person.name.contains(q, autoescape=True) | Person.userid.contains(q, autoescape=True))
+    people = stats.leaders(db, narrowed)
+    if role in LEADER_ROLES:
+        people = [p for p in people if role in p.roles]
+    behind = bool(request.args.get("behind"))
+    if behind:  # who is behind needs everyone's standing; otherwise only the page's people are evaluated
+        whole = scope.whole_schools and not (department or q or role)
+        page = page_of([s for s in leader_statuses(db, deps.settings, people, deps.clock(), scope.school_ids,
+                                                   whole=whole) if s.unmet])
+    else:
+        chosen = page_of(people)
+        page = Page(leader_statuses(db, deps.settings, chosen.rows, deps.clock(), scope.school_ids),
+                    chosen.number, chosen.total)
+    departments = sorted({d for d in db.scalars(select(Person.department).where(where).distinct()) if d})
+    return render_template("console/people.html", page=page, periods=current_periods(deps.settings, today),
+                           kinds=PERIOD_KINDS, PERIOD_ZH=PERIOD_ZH, departments=departments, department=department,
+                           role=role, q=q, roles=[(r, ROLE_NAMES_ZH[r]) for r in sorted(LEADER_ROLES)],
+                           roles_zh=roles_zh, behind=behind)
+
+
+def show_person(person_id: int) -> str:
+    """Show one person: obligations now, links (with history), their latest records."""
+    db, scope, deps = g.db, g.scope, g.deps
+    person: Person = visible_or_403(db, Person, person_id, scope.people())
+    today = deps.today()
+    statuses = leader_statuses(db, deps.settings, stats.leaders(db, Person.id == person.id), deps.clock(),
+                               (person.school_id,))
+    mentee, leader = aliased(Person), aliased(Person)
+    as_leader = db.execute(select(Link, mentee).join(mentee, mentee.id == Link.mentee_id)
+                           .where(Link.leader_id == person.id).order_by(Link.until.is_not(None), Link.since.desc()))
+    as_mentee = db.execute(select(Link, leader).join(leader, leader.id == Link.leader_id)
+                           .where(Link.mentee_id == person.id).order_by(Link.until.is_not(None), Link.since.desc()))
+    standing, pauses = standing_and_pauses(db, deps.settings, person, today)
+    recent = list(db.scalars(select(Contact).where(Contact.person_id == person.id, Contact.deleted_at.is_(None))
+                             .order_by(Contact.occurred_on.desc(), Contact.id.desc()).limit(20)))
+    return render_template("console/person.html", person=person, status=statuses[0] if statuses else None,
+                           as_leader=list(as_leader), as_mentee=list(as_mentee), recent=recent,
+                           terms=term_choices(deps.settings, today), roles_zh=roles_zh, today=today,
+                           standing=standing, pauses=pauses, standing_kinds=KINDS_ZH,
+                           is_school_leader=SCHOOL_LEADER in person.roles)
+
+
+def show_record(person_id: int) -> str:
+    """Show a leader's record for a term or year as a printable page."""
+    db, deps = g.db, g.deps
+    person: Person = visible_or_403(db, Person, person_id, g.scope.people())
+    today = deps.today()
+    term = resolve_term(deps.settings, request.args.get("term", ""), today)
+    if term is None:
+        abort(404)
+    record = leader_record(db, deps.settings, person, term, today)
+    return render_template("console/record_print.html", record=record, terms=term_choices(deps.settings, today),
+                           generated=deps.clock())

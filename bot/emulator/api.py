@@ -1,0 +1,153 @@
+"""The emulator's WeCom server API: gettoken, message/send, media/upload and menu/create (plus the
+Official Account's token and message/custom/send), answering as WeCom does, errcodes included.
+
+Pushed messages are kept per recipient in Redis, so the chat page shows reminders and digests.
+Tests inject faults: POST /emulator/api/faults {"path": "message/send", "errcode": 42001} makes
+the next call to that path fail once with that errcode.
+
+Example: GET /emulator/cgi-bin/gettoken?corpid=…&corpsecret=… → {"errcode": 0, "access_token": "…"}.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+
+from bot.context import Deps
+from bot.emulator import emulator_bp
+
+TOKEN_TTL = 7200
+INBOX_TTL = 7 * 86400
+INBOX_MAX = 500
+
+
+def _deps() -> Deps:
+    return current_app.extensions["bot"]  # type: ignore[no-any-return]
+
+
+def inbox_key(deps: Deps, recipient: str) -> str:
+    return deps.key("emulator", "inbox", recipient)
+
+
+def pushed(deps: Deps, recipient: str, after: int = 0) -> list[dict[str, Any]]:
+    """Return the messages pushed to a recipient, from index `after` on."""
+    return [json.loads(m) for m in deps.redis.lrange(inbox_key(deps, recipient), after, -1)]  # type: ignore[union-attr]
+
+
+def calls(deps: Deps, path: str) -> int:
+    """How often an API path was called (tests check that token refreshes are bounded)."""
+    return int(deps.redis.get(deps.key("emulator", "calls", path)) or 0)  # type: ignore[arg-type]
+
+
+def _answer(path: str, result: dict[str, Any]) -> Response:
+    deps = _deps()
+    counter = deps.key("emulator", "calls", path)
+    deps.redis.incr(counter)
+    deps.redis.expire(counter, INBOX_TTL)
+    fault = deps.redis.lpop(deps.key("emulator", "faults", path))
+    if fault is not None:
+        code = int(fault)  # type: ignore[arg-type]
+        return jsonify(errcode=code, errmsg=f"emulated error {code}")
+    return jsonify(result)
+
+
+def _valid_token() -> bool:
+    deps = _deps()
+    token = request.args.get("access_token", "")
+    return bool(token) and bool(deps.redis.exists(deps.key("emulator", "token", token)))
+
+
+def _issue_token(app_ids: set[tuple[str, str]], given: tuple[str, str], path: str) -> Response:
+    deps = _deps()
+    if given not in app_ids:
+        return _answer(path, {"errcode": 40013 if given[0] not in {a for a, _ in app_ids} else 40001,
+                              "errmsg": "invalid corpid or secret"})
+    token = secrets.token_urlsafe(24)
+    deps.redis.set(deps.key("emulator", "token", token), given[0], ex=TOKEN_TTL)
+    return _answer(path, {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": TOKEN_TTL})
+
+
+@emulator_bp.get("/cgi-bin/gettoken")
+def gettoken() -> Response:
+    settings = _deps().settings
+    apps = {(settings.wecom.corp_id, settings.wecom.secret)} | {(e.corp_id, e.secret) for e in settings.schools}
+    return _issue_token(apps, (request.args.get("corpid", ""), request.args.get("corpsecret", "")), "gettoken")
+
+
+@emulator_bp.get("/cgi-bin/token")
+def official_token() -> Response:
+    o = _deps().settings.official
+    return _issue_token({(o.app_id, o.secret)}, (request.args.get("appid", ""), request.args.get("secret", "")),
+                        "token")
+
+
+def _store(recipients: list[str], body: dict[str, Any]) -> None:
+    deps = _deps()
+    message = json.dumps({**body, "at": time.time()}, ensure_ascii=False)
+    for recipient in recipients:
+        key = inbox_key(deps, recipient)
+        deps.redis.rpush(key, message)
+        deps.redis.ltrim(key, -INBOX_MAX, -1)
+        deps.redis.expire(key, INBOX_TTL)
+
+
+@emulator_bp.post("/cgi-bin/message/send")
+def message_send() -> Response:
+    if not _valid_token():
+        return _answer("message/send", {"errcode": 40014, "errmsg": "invalid access_token"})
+    body = request.get_json(silent=True) or {}
+    msgtype = body.get("msgtype")
+    if msgtype not in ("text", "markdown", "textcard") or not isinstance(body.get(msgtype), dict):
+        return _answer("message/send", {"errcode": 40008, "errmsg": "invalid message type"})
+    recipients = [u for u in str(body.get("touser", "")).split("|") if u]
+    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+    if result.get_json()["errcode"] == 0:  # type: ignore[index]
+        _store(recipients, {"msgtype": msgtype, msgtype: body[msgtype]})
+    return result
+
+
+@emulator_bp.post("/cgi-bin/message/custom/send")
+def custom_send() -> Response:
+    if not _valid_token():
+        return _answer("message/custom/send", {"errcode": 40001, "errmsg": "invalid credential"})
+    body = request.get_json(silent=True) or {}
+    msgtype = str(body.get("msgtype", ""))
+    result = _answer("message/custom/send", {"errcode": 0, "errmsg": "ok"})
+    if result.get_json()["errcode"] == 0:  # type: ignore[index]
+        _store([f"openid:{body.get('touser', '')}"], {"msgtype": msgtype, msgtype: body.get(msgtype)})
+    return result
+
+
+@emulator_bp.post("/cgi-bin/media/upload")
+def media_upload() -> Response:
+    if not _valid_token():
+        return _answer("media/upload", {"errcode": 40014, "errmsg": "invalid access_token"})
+    kind = request.args.get("type", "file")
+    return _answer("media/upload", {"errcode": 0, "errmsg": "ok", "type": kind,
+                                    "media_id": "emu-" + secrets.token_hex(12), "created_at": str(int(time.time()))})
+
+
+@emulator_bp.post("/cgi-bin/menu/create")
+def menu_create() -> Response:
+    if not _valid_token():
+        return _answer("menu/create", {"errcode": 40014, "errmsg": "invalid access_token"})
+    deps = _deps()
+    deps.redis.set(deps.key("emulator", "menu"), json.dumps(request.get_json(silent=True) or {}, ensure_ascii=False),
+                   ex=INBOX_TTL)
+    return _answer("menu/create", {"errcode": 0, "errmsg": "ok"})
+
+
+@emulator_bp.post("/api/faults")
+def add_fault() -> Response:
+    """Make the next call(s) to an API path fail with an errcode (tests and demonstrations)."""
+    body = request.get_json(silent=True) or {}
+    deps = _deps()
+    key = deps.key("emulator", "faults", str(body.get("path", "")))
+    for _ in range(int(body.get("times", 1))):
+        deps.redis.rpush(key, int(body.get("errcode", -1)))
+    deps.redis.expire(key, 3600)
+    return jsonify(ok=True)

@@ -1,0 +1,105 @@
+"""The emulator's chat: a page listing the roster by role, and the endpoints its script calls.
+
+Each message typed on the page is built as WeCom's XML, encrypted and signed with the configured
+token, EncodingAESKey and corp id, and POSTed to the real callback (in-process); the encrypted
+passive reply is verified and decrypted as the WeCom client would. Messages the bot pushes later
+(outbox: late replies, reminders, digests) are polled from the emulator's API inbox.
+
+Example: POST /emulator/api/send {"userid": "zhaojianguo01", "text": "帮助"} → {"reply": {"text": "…"}}.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from flask import Response, abort, current_app, jsonify, render_template, request
+from sqlalchemy import select
+
+from bot.channels.wecom import seal, unseal, wecom_app
+from bot.channels.xml import write_fields
+from bot.context import Deps
+from bot.db import school_by_code
+from bot.emulator import emulator_bp
+from bot.emulator.api import pushed
+from bot.models import Person
+from bot.roles import ALL_ROLES, ROLE_NAMES_ZH
+
+MENU_WORDS = ("记录", "进度", "帮助")
+
+
+def _deps() -> Deps:
+    return current_app.extensions["bot"]  # type: ignore[no-any-return]
+
+
+@emulator_bp.get("/")
+def page() -> str:
+    """The chat page: pick anyone from the roster, grouped by role."""
+    deps = _deps()
+    with deps.sessions() as db:
+        school = school_by_code(db, "", deps.settings)
+        people = [] if school is None else list(db.scalars(
+            select(Person).where(Person.school_id == school.id, Person.active.is_(True)).order_by(Person.id)))
+        groups: dict[str, list[dict[str, str]]] = {role: [] for role in ALL_ROLES}
+        for p in people:
+            first = next((r for r in ALL_ROLES if r in p.roles), None)
+            if first is not None:
+                groups[first].append({"userid": p.userid, "name": p.name, "title": p.title or p.department,
+                                      "roles": "、".join(ROLE_NAMES_ZH[r] for r in ALL_ROLES if r in p.roles)})
+    return render_template("emulator/chat.html", school=deps.settings.app.school_name, menu=MENU_WORDS,
+                           groups=[(ROLE_NAMES_ZH[r], groups[r]) for r in ALL_ROLES if groups[r]],
+                           configured=wecom_app(deps.settings, "") is not None)
+
+
+@emulator_bp.post("/api/send")
+def send() -> Response:
+    """Send one message or event as a person to the real callback; return the decrypted passive reply."""
+    deps = _deps()
+    app = wecom_app(deps.settings, "")
+    if app is None:
+        abort(409, "[wecom] 未配置：模拟器需要 corp_id、token 和 encoding_aes_key")
+    body: dict[str, Any] = request.get_json(silent=True) or {}
+    userid = str(body.get("userid", ""))
+    if not userid:
+        abort(400)
+    now = int(time.time())
+    fields: dict[str, str | int] = {"ToUserName": app.corp_id, "FromUserName": userid, "CreateTime": now}
+    if body.get("event"):
+        fields.update(MsgType="event", Event=str(body["event"]), EventKey=str(body.get("key", "")))
+    elif body.get("location"):
+        loc = body["location"]
+        fields.update(MsgType="location", Location_X=str(loc.get("lat", "")), Location_Y=str(loc.get("lng", "")),
+                      Scale=15, Label=str(loc.get("label", "")), MsgId=_msg_id())
+    else:
+        fields.update(MsgType="text", Content=str(body.get("text", "")), MsgId=_msg_id())
+    fields["AgentID"] = app.agent_id
+    timestamp, nonce = str(now), secrets.token_hex(5)
+    envelope, signature = seal(app, write_fields(fields), timestamp, nonce)
+    started = time.monotonic()
+    response = current_app.test_client().post(
+        "/wecom/callback", query_string={"msg_signature": signature, "timestamp": timestamp, "nonce": nonce},
+        data=envelope.encode("utf-8"), content_type="text/xml")
+    elapsed_ms = round((time.monotonic() - started) * 1000)
+    result: dict[str, Any] = {"status": response.status_code, "elapsed_ms": elapsed_ms, "reply": None}
+    raw = response.get_data(as_text=True)
+    if response.status_code == 200 and raw:
+        reply = unseal(app, raw)
+        if reply.get("MsgType") == "news":
+            result["reply"] = {"card": {"title": reply.get("Title", ""), "description": reply.get("Description", ""),
+                                        "url": reply.get("Url", "")}}
+        else:
+            result["reply"] = {"text": reply.get("Content", "")}
+    return jsonify(result)
+
+
+@emulator_bp.get("/api/inbox/<userid>")
+def inbox(userid: str) -> Response:
+    """Messages the bot pushed to a person (through the outbox) from index `after` on."""
+    after = request.args.get("after", default=0, type=int)
+    messages = pushed(_deps(), userid, after)
+    return jsonify(messages=messages, next=after + len(messages))
+
+
+def _msg_id() -> str:
+    return str(secrets.randbits(62))

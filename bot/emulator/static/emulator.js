@@ -1,0 +1,150 @@
+// The emulator page: pick a person, send what they type (or a menu click) to the bot through the
+// emulator's endpoint, show the passive reply, and poll for messages the bot pushes later.
+(function () {
+  "use strict";
+  const base = location.pathname.replace(/\/$/, "");
+  const app = document.getElementById("app");
+  const list = document.getElementById("messages");
+  const text = document.getElementById("text");
+  const sendButton = document.getElementById("send");
+  const menuButtons = Array.from(document.querySelectorAll(".menu"));
+  let current = null;        // {userid, name, roles}
+  let inboxNext = 0;         // index of the next pushed message to fetch
+  let pollTimer = null;
+  const transcripts = {};    // userid -> [{who, html}] so switching people keeps each chat
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+  }
+
+  function add(who, html, userid) {
+    const owner = userid || current.userid;
+    transcripts[owner].push({who, html});
+    if (current && current.userid === owner) render(who, html);
+  }
+
+  function render(who, html) {
+    const li = document.createElement("li");
+    if (who === "note") {
+      li.innerHTML = '<span class="note">' + html + "</span>";
+    } else {
+      li.className = who;
+      li.innerHTML = '<div class="bubble">' + html + "</div>";
+    }
+    list.appendChild(li);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function messageHtml(m) {
+    if (m.card) {
+      return '<div class="card"><b>' + escapeHtml(m.card.title) + "</b>" + escapeHtml(m.card.description) +
+        (m.card.url ? '<a href="' + escapeHtml(m.card.url) + '" target="_blank" rel="noopener">' +
+          escapeHtml(m.card.button || "详情") + "</a>" : "") + "</div>";
+    }
+    return escapeHtml(m.text || "");
+  }
+
+  function pushedHtml(m) {
+    if (m.msgtype === "textcard") {
+      const c = m.textcard || {};
+      return messageHtml({card: {title: c.title, description: c.description, url: c.url, button: c.btntxt}});
+    }
+    if (m.msgtype === "markdown") return escapeHtml((m.markdown || {}).content || "");
+    return escapeHtml((m.text || {}).content || "");
+  }
+
+  async function post(payload, shown) {
+    const userid = current.userid;
+    add("me", escapeHtml(shown), userid);
+    setBusy(true);
+    try {
+      const response = await fetch(base + "/api/send", {
+        method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify(Object.assign({userid: userid}, payload)),
+      });
+      if (!response.ok) {
+        add("note", "模拟器出错（HTTP " + response.status + "）", userid);
+        return;
+      }
+      const result = await response.json();
+      if (result.status !== 200) {
+        add("note", "回调返回 HTTP " + result.status + "，企业微信会稍后重试", userid);
+      } else if (result.reply) {
+        add("bot", messageHtml(result.reply) + '<span class="meta">被动回复 · ' + result.elapsed_ms + " 毫秒</span>", userid);
+      } else {
+        add("note", "已收到（" + result.elapsed_ms + " 毫秒）；回复稍后通过消息推送送达", userid);
+      }
+    } catch (err) {
+      add("note", "无法连接服务器：" + escapeHtml(err), userid);
+    } finally {
+      setBusy(false);
+      poll();
+    }
+  }
+
+  async function poll() {
+    if (!current) return;
+    const userid = current.userid;
+    try {
+      const response = await fetch(base + "/api/inbox/" + encodeURIComponent(userid) + "?after=" + inboxNext);
+      if (!response.ok || !current || current.userid !== userid) return;
+      const data = await response.json();
+      data.messages.forEach((m) => add("bot", pushedHtml(m) + '<span class="meta">消息推送</span>', userid));
+      inboxNext = data.next;
+    } catch (err) { /* the server may be restarting; try again at the next tick */ }
+  }
+
+  function setBusy(busy) {
+    sendButton.disabled = busy || !current;
+    menuButtons.forEach((b) => { b.disabled = busy || !current; });
+  }
+
+  async function choose(button) {
+    document.querySelectorAll(".person.active").forEach((b) => b.classList.remove("active"));
+    button.classList.add("active");
+    current = {userid: button.dataset.userid, name: button.dataset.name, roles: button.dataset.roles};
+    document.getElementById("chat-name").textContent = current.name;
+    document.getElementById("chat-who").textContent = current.roles + " · " + current.userid;
+    list.innerHTML = "";
+    if (!transcripts[current.userid]) {
+      transcripts[current.userid] = [];
+      add("note", "您现在是 " + escapeHtml(current.name) + "。试试点下方的“帮助”，或直接输入一句话。");
+    } else {
+      transcripts[current.userid].forEach((m) => render(m.who, m.html));
+    }
+    text.disabled = false;
+    setBusy(false);
+    app.className = "show-chat";
+    inboxNext = 0;
+    const seen = await fetch(base + "/api/inbox/" + encodeURIComponent(current.userid) + "?after=0")
+      .then((r) => r.json()).catch(() => ({next: 0}));
+    inboxNext = seen.next;  // older pushes belong to earlier sessions; show only new ones
+    clearInterval(pollTimer);
+    pollTimer = setInterval(poll, 3000);
+  }
+
+  document.querySelectorAll(".person").forEach((b) => b.addEventListener("click", () => choose(b)));
+  document.getElementById("back").addEventListener("click", () => { app.className = "show-people"; });
+  document.getElementById("search").addEventListener("input", (e) => {
+    const q = e.target.value.trim().toLowerCase();
+    document.querySelectorAll(".person").forEach((b) => {
+      b.parentElement.style.display = !q || b.dataset.search.toLowerCase().includes(q) ? "" : "none";
+    });
+  });
+  document.getElementById("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const value = text.value;
+    if (!current || !value.trim()) return;
+    text.value = "";
+    post({text: value}, value);
+  });
+  text.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      document.getElementById("composer").requestSubmit();
+    }
+  });
+  menuButtons.forEach((b) => b.addEventListener("click", () => {
+    if (current) post({event: "click", key: b.dataset.key}, "〔菜单〕" + b.dataset.key);
+  }));
+})();

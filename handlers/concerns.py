@@ -1,0 +1,238 @@
+"""Concerns through chat (键对键, N13/N18): raising one, staff answers, follow-ups, ratings,
+common-problem answers, the small-group anonymity warning, and the crisis guard run before routing.
+
+Examples: "宿舍热水器坏了 报修没人管" (student) -> "已收到，编号 #153 ……";
+"回复#153 已联系后勤，周五前修好" (staff) -> relayed to the student; "追问#153 还是没修" (student);
+"满意" / "不满意 还是没热水" (student); "回复共性#153 已统一更换热水器" (admin or handler).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.concerns.anonymity import hiding_group, reveal_sender
+from bot.concerns.common import answer_group
+from bot.concerns.crisis import handle_crisis
+from bot.concerns.models import ConcernGroup
+from bot.concerns.render import when
+from bot.concerns.tickets import (
+    answer_ticket,
+    awaiting_rating,
+    can_handle,
+    find_ticket,
+    follow_up,
+    raise_concern,
+    rate_ticket,
+)
+from bot.context import Context
+from bot.messages import TEXT, Incoming, Reply
+from bot.models import Concern
+from bot.roles import ADMIN, STAFF_ROLES
+from bot.routing import Route
+from bot.understanding import understand
+
+# "#" is required except after 追问, so that "补充2名学生" or "回复3条" stay what they are.
+FOLLOW_UP = re.compile(r"^\s*(?:追问\s*#?|(?:补充|再问)\s*#)\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
+STAFF_REPLY = re.compile(r"^\s*(?:(?:回复|答复)\s*)?#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
+GROUP_REPLY = re.compile(r"^\s*(?:回复|答复)?\s*共性\s*#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
+REVEAL = re.compile(r"^\s*(?:查明|查看|显示)身份\s*#?\s*(\d{1,7})\s*$")
+RATING = re.compile(r"^\s*(非常满意|很满意|满意|不太满意|很不满意|不满意)\s*(?:#\s*(\d{1,7}))?\s*[:：,，。!！]?\s*(.*)$", re.S)
+RESOLVED = re.compile(r"^(?:已处理|已解决|已办结|已完成|已修好|已修复|处理完毕|已落实|办结)")
+SUBMIT_WORDS = ("1", "仍然提交", "提交", "确认", "是", "好")
+NAMED_WORDS = ("2", "实名", "实名提交", "署名")
+CANCEL_WORDS = ("3", "取消", "不发了", "算了")
+
+
+# ---- the crisis guard: called by the dispatcher before any step or route ----------------------
+
+def crisis_guard(msg: Incoming, ctx: Context) -> Reply | None:
+    """Answer a crisis message at once (support, hotlines, alerts, ticket); None for anything else."""
+    if msg.kind != TEXT or not msg.text.strip():
+        return None
+    parsed = understand(msg, ctx)
+    if not parsed.crisis:
+        return None
+    ctx.state.clear()  # whatever was being asked can wait
+    return handle_crisis(ctx, msg.text, parsed.anonymous)
+
+
+# ---- raising a concern ----------------------------------------------------------------------
+
+def raise_new(msg: Incoming, ctx: Context) -> Reply:
+    """Turn a concern into a ticket; warn first when an anonymous sender's group is too small."""
+    parsed = understand(msg, ctx)
+    if parsed.crisis:  # the dispatcher's guard normally answered already
+        return handle_crisis(ctx, msg.text, parsed.anonymous)
+    category = parsed.category or "other"
+    if parsed.anonymous:
+        group = hiding_group(ctx.db, ctx.sender)
+        if group.size < ctx.settings.concerns.small_group_threshold:
+            ctx.state.set("concern_small_group", text=msg.text, category=category)
+            return Reply.of(
+                f"提醒：您所在的{group.what}只有{group.size}人，即使匿名，处理老师也可能推测出是您。\n"
+                "1. 仍然匿名提交\n2. 改为实名提交\n3. 取消\n回复序号即可。"
+            )
+    return Reply.of(raise_concern(ctx, msg.text, category, parsed.anonymous).text)
+
+
+def got_small_group_choice(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
+    """Take the answer to the small-group warning: submit anonymously, submit named, or cancel."""
+    answer = msg.text.strip().rstrip("。.！!")
+    if answer in SUBMIT_WORDS or answer in NAMED_WORDS:
+        ctx.state.clear()
+        raised = raise_concern(ctx, pending["text"], pending["category"], anonymous=answer in SUBMIT_WORDS)
+        return Reply.of(raised.text)
+    if answer in CANCEL_WORDS:
+        ctx.state.clear()
+        return Reply.of("好的，已取消，这条反映没有发出。")
+    return None
+
+
+# ---- the sender: follow-ups and ratings ------------------------------------------------------
+
+def _text(msg: Incoming) -> str:
+    """The message with a full-width ＃ read as #."""
+    return msg.text.replace("＃", "#")
+
+
+def _own_ticket(msg: Incoming, ctx: Context, pattern: re.Pattern[str]) -> Concern | None:
+    match = pattern.match(_text(msg))
+    if match is None:
+        return None
+    concern = find_ticket(ctx.db, ctx.school.id, int(match.group(1)))
+    return concern if concern is not None and concern.sender_id == ctx.sender.id else None
+
+
+def is_follow_up(msg: Incoming, ctx: Context) -> bool:
+    """A "追问#153 …", or "#153 …" from the person who raised #153."""
+    return bool(FOLLOW_UP.match(_text(msg))) or _own_ticket(msg, ctx, STAFF_REPLY) is not None
+
+
+def add_follow_up(msg: Incoming, ctx: Context) -> Reply:
+    """Add the sender's follow-up to their ticket and pass it on to whoever holds it."""
+    match = FOLLOW_UP.match(_text(msg)) or STAFF_REPLY.match(_text(msg))
+    assert match is not None
+    number, text = int(match.group(1)), match.group(2).strip()
+    concern = find_ticket(ctx.db, ctx.school.id, number)
+    if concern is None or concern.sender_id != ctx.sender.id:
+        return Reply.of(f"没有找到您反映的 #{number}。请核对编号。")
+    if not text:
+        return Reply.of(f"请在编号后写上要补充的内容，例如：追问#{number} 现在还是没有热水")
+    follow_up(ctx, concern, text)
+    return Reply.of(f"已把您的补充转给 #{number} 的处理人。")
+
+
+def is_rating(msg: Incoming, ctx: Context) -> bool:
+    """满意 / 不满意 (optionally #153 and a reason) from someone with a resolved ticket to rate."""
+    match = RATING.match(_text(msg))
+    if match is None:
+        return False
+    if match.group(2):
+        concern = find_ticket(ctx.db, ctx.school.id, int(match.group(2)))
+        return concern is not None and concern.sender_id == ctx.sender.id
+    return awaiting_rating(ctx.db, ctx.sender) is not None
+
+
+def rate(msg: Incoming, ctx: Context) -> Reply:
+    """Record 满意 / 不满意; 不满意 reopens the ticket."""
+    match = RATING.match(_text(msg))
+    assert match is not None
+    concern = (find_ticket(ctx.db, ctx.school.id, int(match.group(2))) if match.group(2)
+               else awaiting_rating(ctx.db, ctx.sender))
+    assert concern is not None
+    if concern.status != "resolved":
+        return Reply.of(f"#{concern.number} 还在处理中，办结后再请您评价。")
+    satisfied = "不" not in match.group(1)
+    return Reply.of(rate_ticket(ctx, concern, satisfied, match.group(3).strip()))
+
+
+# ---- staff: answers, group answers, reveal ---------------------------------------------------
+
+def is_staff_reply(msg: Incoming, ctx: Context) -> bool:
+    """"回复#153 …" or "#153 已处理 …" (the sender's own ticket is a follow-up instead)."""
+    return bool(STAFF_REPLY.match(_text(msg))) and _own_ticket(msg, ctx, STAFF_REPLY) is None
+
+
+def staff_answer(msg: Incoming, ctx: Context) -> Reply:
+    """Relay a handler's answer to the ticket's sender; "已处理 …" resolves it."""
+    match = STAFF_REPLY.match(_text(msg))
+    if match is None:  # routed by the parser's reply_concern intent with another wording
+        number = understand(msg, ctx).ticket
+        text = re.sub(r"^.*?#?\s*\d+\s*[:：,，]?\s*", "", msg.text, count=1).strip()
+    else:
+        number, text = int(match.group(1)), match.group(2).strip()
+    if number is None:
+        return Reply.of("请写明编号，例如：回复#153 已联系后勤，周五前修好")
+    concern = find_ticket(ctx.db, ctx.school.id, number)
+    if concern is None:
+        return Reply.of(f"没有找到 #{number}，请核对编号。")
+    if not can_handle(ctx.db, ctx.sender, concern):
+        return Reply.of(f"#{number} 不在您的处理范围内。如需协助，请联系负责部门（{concern.owner_office}）或管理员。")
+    if not text:
+        return Reply.of(f"请在编号后写上答复内容，例如：回复#{number} 已联系后勤，周五前修好")
+    resolve = bool(RESOLVED.match(text))
+    answer_ticket(ctx, concern, text, resolve)
+    if resolve:
+        return Reply.of(f"#{number} 已办结，说明已转给提问人，并请其评价。")
+    return Reply.of(f"已答复 #{number}，答复已转给提问人。办结期限：{when(concern.resolve_due, ctx.settings.tz)}。")
+
+
+def is_group_reply(msg: Incoming, ctx: Context) -> bool:
+    """"回复共性#153 …" / "共性#153 已处理 …"."""
+    return bool(GROUP_REPLY.match(_text(msg)))
+
+
+def group_answer(msg: Incoming, ctx: Context) -> Reply:
+    """Answer every ticket of the common problem that holds the ticket named."""
+    match = GROUP_REPLY.match(_text(msg))
+    assert match is not None
+    number, text = int(match.group(1)), match.group(2).strip()
+    concern = find_ticket(ctx.db, ctx.school.id, number)
+    if concern is None or concern.group_id is None:
+        return Reply.of(f"#{number} 不属于任何共性问题。单独答复请用“回复#{number} 内容”。")
+    if not (ADMIN in ctx.roles or can_handle(ctx.db, ctx.sender, concern)):
+        return Reply.of(f"#{number} 不在您的处理范围内。")
+    if not text:
+        return Reply.of(f"请写上答复内容，例如：回复共性#{number} 已统一安排维修")
+    group = ctx.db.get(ConcernGroup, concern.group_id)
+    assert group is not None
+    answered = answer_group(ctx.db, ctx.outbox, group, ctx.sender, text, bool(RESOLVED.match(text)), ctx.now)
+    numbers = " ".join(f"#{c.number}" for c in answered) or "（没有待处理的）"
+    return Reply.of(f"已统一答复共性问题的 {len(answered)} 件反映：{numbers}。")
+
+
+def is_reveal(msg: Incoming, ctx: Context) -> bool:
+    """"查明身份#153" (admins only, by the route's roles)."""
+    return bool(REVEAL.match(_text(msg)))
+
+
+def reveal(msg: Incoming, ctx: Context) -> Reply:
+    """Tell an admin who raised a ticket; the act is written to the audit log."""
+    match = REVEAL.match(_text(msg))
+    assert match is not None
+    concern = find_ticket(ctx.db, ctx.school.id, int(match.group(1)))
+    if concern is None:
+        return Reply.of(f"没有找到 #{match.group(1)}。")
+    person = reveal_sender(ctx.db, concern, ctx.sender, ctx.now)
+    where = "，".join(x for x in (person.department, person.class_name) if x)
+    return Reply.of(f"#{concern.number} 的提问人：{person.name}（{where}，账号 {person.userid}）。\n"
+                    "此次查看已记入审计日志，请仅用于保障其安全。")
+
+
+# ---- registration (handlers/__init__.py) ---------------------------------------------------
+
+# Before the other capabilities' routes (explicit syntax wins over the parser's intents):
+ROUTES_FIRST: list[Route] = [
+    Route(reveal, roles=frozenset({ADMIN}), when=is_reveal),
+    Route(group_answer, roles=STAFF_ROLES, when=is_group_reply),
+    Route(add_follow_up, when=is_follow_up),
+    Route(staff_answer, roles=STAFF_ROLES, when=is_staff_reply),
+    Route(rate, when=is_rating),
+]
+# After them (the parser's intents):
+ROUTES_LAST: list[Route] = [
+    Route(staff_answer, intents=("reply_concern",), roles=STAFF_ROLES),
+    Route(raise_new, intents=("concern",)),
+]
+STEPS = {"concern_small_group": got_small_group_choice}

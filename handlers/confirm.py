@@ -1,0 +1,102 @@
+"""Confirmation (N20): a counselor or ideology teacher answers "确认" or "不是这样" to a record a linked
+leader made of a talk or activity with them. With several waiting, the bot lists them by number.
+
+Example: "不是这样" → "已记录您的异议…哪里与事实不符？" → "那天没有见面" (kept in the record's history).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.context import Context
+from bot.messages import Incoming, Reply
+from bot.models import Contact, ContactCounterpart
+from bot.roles import MENTEE_ROLES
+from bot.routing import Route, Step
+from bot.rules.confirmations import add_dispute_note, answer, has_pending, pending_for
+from bot.schedule.periods import md
+
+CONFIRM_WORDS = frozenset({"确认", "确认无误", "属实", "情况属实", "无误", "是这样", "是的属实", "确认属实"})
+DISPUTE_WORDS = frozenset({"不是这样", "不属实", "不对", "有误", "不确认", "没有这回事", "情况不属实", "不是这样的"})
+SKIP_WORDS = frozenset({"跳过", "不用了", "算了", "没有"})
+_PUNCT = re.compile(r"[\s，。！!,.、~～…]+")
+
+
+def _word(text: str) -> str:
+    """Normalise an answer: no spaces or punctuation."""
+    return _PUNCT.sub("", text)
+
+
+def is_confirmation_answer(msg: Incoming, ctx: Context) -> bool:
+    """Tell whether the message is 确认/不是这样 from someone with a confirmation waiting."""
+    word = _word(msg.text)
+    return (word in CONFIRM_WORDS or word in DISPUTE_WORDS) and has_pending(ctx.db, ctx.sender.id)
+
+
+def _label(ctx: Context, cp: ContactCounterpart) -> str:
+    """Name a record for its counterpart: "赵建国11月25日的记录"."""
+    contact = ctx.db.get(Contact, cp.contact_id)
+    assert contact is not None
+    return f"{contact.person.name}{md(contact.occurred_on)}的记录"
+
+
+def answer_confirmation(msg: Incoming, ctx: Context) -> Reply:
+    """Confirm or dispute the waiting record; with several, ask which one."""
+    agree = _word(msg.text) in CONFIRM_WORDS
+    waiting = pending_for(ctx.db, ctx.sender.id)
+    if len(waiting) == 1:
+        return _apply(ctx, waiting[0], agree, msg.text)
+    lines = [f"{i}. {_label(ctx, cp)}" for i, cp in enumerate(waiting, 1)]
+    ctx.state.set("confirm_pick", agree=agree, ids=[[cp.contact_id, cp.person_id] for cp in waiting])
+    tail = "回复编号；全部属实可回复“全部”。" if agree else "回复编号。"
+    verb = "确认" if agree else "有异议"
+    return Reply.of(f"有{len(waiting)}条记录等您确认，您要{verb}的是哪一条？\n" + "\n".join(lines) + "\n" + tail)
+
+
+def _apply(ctx: Context, cp: ContactCounterpart, agree: bool, text: str) -> Reply:
+    what = _label(ctx, cp)
+    contact = answer(ctx.db, cp, ctx.sender, agree, ctx.now, text)
+    if agree:
+        return Reply.of(f"已确认{what}，谢谢！")
+    ctx.outbox.send(contact.person.userid, Reply.of(
+        f"{ctx.sender.name}对您{md(contact.occurred_on)}的记录表示“不是这样”。如记录有误，可发“改成…”修改或“撤销”。"
+    ), purpose="confirmation", dedupe_key=f"dispute:{contact.id}:{ctx.sender.id}")
+    ctx.state.set("dispute_note", contact_id=contact.id)
+    return Reply.of(f"已记录您对{what}的异议，会在周报中注明。\n哪里与事实不符？请直接回复说明，或回复“跳过”。")
+
+
+def got_confirm_pick(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
+    """Take the number (or 全部) answering "您要确认的是哪一条？"."""
+    word = _word(msg.text)
+    keys: list[list[int]] = pending["ids"]
+    chosen = [ctx.db.get(ContactCounterpart, (c, p)) for c, p in keys]
+    open_ones = [cp for cp in chosen if cp is not None and cp.answered_at is None]
+    if word == "全部" and pending["agree"]:
+        ctx.state.clear()
+        for cp in open_ones:
+            answer(ctx.db, cp, ctx.sender, True, ctx.now, msg.text)
+        return Reply.of(f"已确认{len(open_ones)}条记录，谢谢！")
+    if not word.isdigit() or not 1 <= int(word) <= len(keys):
+        return None
+    picked = chosen[int(word) - 1]
+    ctx.state.clear()
+    if picked is None or picked.answered_at is not None:
+        return Reply.of("这条记录已经答复过了。")
+    return _apply(ctx, picked, bool(pending["agree"]), msg.text)
+
+
+def got_dispute_note(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
+    """Keep the counselor/teacher's explanation of a dispute."""
+    word = _word(msg.text)
+    if not word or word in CONFIRM_WORDS or word in DISPUTE_WORDS or word in ("帮助", "help"):
+        return None
+    ctx.state.clear()
+    if word in SKIP_WORDS:
+        return Reply.of("好的。")
+    add_dispute_note(ctx.db, int(pending["contact_id"]), ctx.sender, msg.text.strip(), ctx.now)
+    return Reply.of("已记下您的说明，谢谢。")
+
+
+ROUTES = [Route(answer_confirmation, roles=MENTEE_ROLES, when=is_confirmation_answer)]
+STEPS: dict[str, Step] = {"confirm_pick": got_confirm_pick, "dispute_note": got_dispute_note}

@@ -1,0 +1,41 @@
+"""Job `reminders`: queue the reminders due now, for every school (idempotent; catches up after downtime).
+
+Run every `[scheduler] reminders_minutes` by the scheduler; a run repeated, or run by a second
+scheduler, queues nothing twice (see bot.rules.reminders).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.context import Deps
+from bot.models import School
+from bot.rules.queries import Scope
+from bot.rules.reminders import due_reminders, may_send_at, queue_reminders
+from bot.schedule.school_calendar import calendar_for
+
+log = logging.getLogger(__name__)
+
+
+def send_due_reminders(deps: Deps) -> int:
+    """Queue every due reminder through the outbox; return the number of messages queued."""
+    now = deps.clock()
+    if not may_send_at(deps.settings, calendar_for(deps.settings), now):
+        return 0
+    with deps.sessions() as db:
+        school_ids = list(db.scalars(select(School.id).order_by(School.id)))
+    queued = 0
+    for school_id in school_ids:
+        try:
+            with deps.sessions.begin() as db:
+                school = db.get(School, school_id)
+                assert school is not None
+                plans = due_reminders(db, deps.settings, now, Scope(school_id=school_id))
+                count = queue_reminders(db, school, plans, now, deps.settings)
+            queued += count
+        except IntegrityError:  # another scheduler queued the same day's message meanwhile: its run wins
+            log.info("reminders for school %s already queued by another run", school_id)
+    return queued
