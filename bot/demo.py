@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.config import DatabaseSettings, RedisSettings, SemesterEntry, Settings, WecomSettings
-from bot.context import Deps
 from bot.console.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from bot.context import Deps
 from bot.db import school_by_code, upgrade
 from bot.demo_history import seed_history
 from bot.models import Person

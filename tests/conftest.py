@@ -115,10 +115,10 @@ def deps(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Deps]:
         path = tmp_path / "bot.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
-        r, prefix = fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True), "bot"
-        settings = base_settings(database=DatabaseSettings(url=url), redis=RedisSettings(url="", prefix=prefix))
+        fake: redis.Redis = fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True)
+        settings = base_settings(database=DatabaseSettings(url=url), redis=RedisSettings(url="", prefix="bot"))
         engine = make_engine(url)
-        yield Deps(settings=settings, engine=engine, sessions=make_sessions(engine), clock=clock, _redis=r)
+        yield Deps(settings=settings, engine=engine, sessions=make_sessions(engine), clock=clock, _redis=fake)
         engine.dispose()
         return
     url = request.getfixturevalue("pg_database")
@@ -158,3 +158,26 @@ def roster_deps(deps: Deps) -> Deps:
         now = deps.clock()
         apply_roster(db, school, rows, deps.today(now), now)
     return deps
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean environment for `contactbot` commands: only the test URLs kept, a SQLite file, tmp cwd."""
+    for key in list(os.environ):
+        if key.startswith("CONTACTBOT_") and not key.startswith("CONTACTBOT_TEST_"):
+            monkeypatch.delenv(key)
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("CONTACTBOT_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.chdir(tmp_path)
+    return db
+
+
+@pytest.fixture
+def cli_roster(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """`cli_env` with the schema upgraded and the example roster imported (their output discarded)."""
+    from bot.cli import main
+
+    assert main(["db", "upgrade"]) == 0
+    assert main(["roster", "import", str(ROSTER)]) == 0
+    capsys.readouterr()
+    return cli_env

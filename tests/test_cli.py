@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from tests.conftest import PG_URL, ROSTER
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("CONTACTBOT_") and not key.startswith("CONTACTBOT_TEST_"):
-            monkeypatch.delenv(key)
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("CONTACTBOT_DATABASE_URL", f"sqlite:///{db}")
-    monkeypatch.chdir(tmp_path)
-    return db
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,7 +19,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in out
 
 
-def test_upgrade_import_export_say(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_upgrade_import_export_say(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade"]) == 0
     assert main(["roster", "import", str(ROSTER), "--dry-run"]) == 0
     assert "试运行" in capsys.readouterr().out
@@ -50,7 +38,7 @@ def test_upgrade_import_export_say(cli: Path, capsys: pytest.CaptureFixture[str]
     assert "花名册" in capsys.readouterr().out
 
 
-def test_bad_roster_changes_nothing(cli: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_roster_changes_nothing(cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade"]) == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("userid,name,roles\nx1,甲,student\nx1,乙,wizard\n", encoding="utf-8")
@@ -69,14 +57,14 @@ def test_bad_roster_changes_nothing(cli: Path, tmp_path: Path, capsys: pytest.Ca
         (["--config", "/no/such.toml", "db", "upgrade"], "配置文件不存在"),
     ],
 )
-def test_user_mistakes_are_one_line(cli: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+def test_user_mistakes_are_one_line(cli_env: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
                                     needle: str) -> None:
     assert main(argv) != 0
     err = capsys.readouterr().err.strip()
     assert needle in err and "Traceback" not in err and len(err.splitlines()) == 1
 
 
-def test_say_before_upgrade_explains(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_say_before_upgrade_explains(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["say", "--as", "x", "帮助"]) == 2
     assert "db upgrade" in capsys.readouterr().err
 

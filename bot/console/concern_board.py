@@ -106,15 +106,10 @@ def senders_shown(db: Session, concerns: list[Concern]) -> dict[int, str]:
     return {c.id: sender_label(c, None if c.anonymous else people.get(c.sender_id)) for c in concerns}
 
 
-# --- pages ---
-
-
-def show_board() -> str:
-    """List tickets by status, category and deadline, with the common problems on top."""
-    db, scope, now = g.db, g.scope, g.deps.clock()
-    status = request.args.get("status", "active")
-    category = request.args.get("category", "")
-    where = [scope.concerns()]
+def board_filters(in_scope: ColumnElement[bool], status: str, category: str,
+                  now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the board's status and category filters (the board and its export)."""
+    where = [in_scope]
     if status == "active":
         where.append(Concern.status.not_in(CLOSED))
     elif status == "overdue":
@@ -123,6 +118,18 @@ def show_board() -> str:
         where.append(Concern.status == status)
     if category in CATEGORY_ZH:
         where.append(Concern.category == category)
+    return where
+
+
+# --- pages ---
+
+
+def show_board() -> str:
+    """List tickets by status, category and deadline, with the common problems on top."""
+    db, scope, now = g.db, g.scope, g.deps.clock()
+    status = request.args.get("status", "active")
+    category = request.args.get("category", "")
+    where = board_filters(scope.concerns(), status, category, now)
     if request.args.get("group", "").isdigit():
         where.append(Concern.group_id == int(request.args["group"]))
     total = db.scalar(select(func.count(Concern.id)).where(*where)) or 0

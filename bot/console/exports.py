@@ -20,10 +20,9 @@ from werkzeug.wrappers import Response
 from bot.concerns.export import FIELDS as CONCERN_FIELDS
 from bot.concerns.export import HEADERS_ZH as CONCERN_HEADERS
 from bot.concerns.export import concern_rows
-from bot.concerns.render import RATING_ZH, STATUS_ZH
-from bot.concerns.routing import CATEGORY_ZH
+from bot.concerns.render import RATING_ZH
 from bot.console.access import visible_or_403
-from bot.console.concern_board import CLOSED, overdue_clause
+from bot.console.concern_board import board_filters
 from bot.console.models import DEPARTMENT_HEAD
 from bot.console.records import filter_from_request
 from bot.console.reports import (
@@ -114,16 +113,7 @@ def concerns_file(fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     db, scope, now = g.db, g.scope, g.deps.clock()
-    where = [scope.concerns()]
-    status, category = request.args.get("status", ""), request.args.get("category", "")
-    if status == "active":
-        where.append(Concern.status.not_in(CLOSED))
-    elif status == "overdue":
-        where.append(overdue_clause(now))
-    elif status in STATUS_ZH:
-        where.append(Concern.status == status)
-    if category in CATEGORY_ZH:
-        where.append(Concern.category == category)
+    where = board_filters(scope.concerns(), request.args.get("status", ""), request.args.get("category", ""), now)
     wanted: dict[int, set[int]] = {}
     for school_id, number in db.execute(select(Concern.school_id, Concern.number).where(*where)):
         wanted.setdefault(school_id, set()).add(number)

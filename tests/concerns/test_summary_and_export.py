@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -63,17 +62,8 @@ def test_export_rows(sim: Simulator, cdeps: Deps) -> None:
     assert second["anonymous"] and second["sender_userid"] is None and second["sender_name"] is None
 
 
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("CONTACTBOT_") and not key.startswith("CONTACTBOT_TEST_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("CONTACTBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
-
-def test_export_command(cli: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_command(cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     # each `say` has its own in-process Redis, so no dialogue spans two: no small-group question
     monkeypatch.setenv("CONTACTBOT_CONCERNS_SMALL_GROUP_THRESHOLD", "0")
     assert main(["db", "upgrade"]) == 0 and main(["roster", "import", str(ROSTER)]) == 0
@@ -87,7 +77,7 @@ def test_export_command(cli: Path, capsys: pytest.CaptureFixture[str], monkeypat
         (1, False, "zhanghaoran01"), (2, True, None)]
     assert main(["concerns", "export", "--format", "xlsx"]) == 2  # xlsx needs -o
     assert main(["concerns", "export", "--format", "xlsx", "-o", "c.xlsx"]) == 0
-    sheet = load_workbook(cli / "c.xlsx").active
+    sheet = load_workbook(cli_env.parent / "c.xlsx").active
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert tuple(values[0]) == HEADERS_ZH and len(values) == 3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -12,20 +11,6 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.console.models import ConsoleAccount
 from bot.db import make_engine, make_sessions
-from tests.conftest import ROSTER
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("CONTACTBOT_") and not key.startswith("CONTACTBOT_TEST_"):
-            monkeypatch.delenv(key)
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("CONTACTBOT_DATABASE_URL", f"sqlite:///{db}")
-    monkeypatch.chdir(tmp_path)
-    assert main(["db", "upgrade"]) == 0
-    assert main(["roster", "import", str(ROSTER)]) == 0
-    return db
 
 
 def create(monkeypatch: pytest.MonkeyPatch, password: str, *args: str) -> int:
@@ -42,14 +27,14 @@ def accounts(db: Path) -> dict[str, ConsoleAccount]:
         engine.dispose()
 
 
-def test_create_every_role(cli: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_create_every_role(cli_roster: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert create(monkeypatch, "long-enough-1", "--username", "Wang", "--role", "admin") == 0
     assert create(monkeypatch, "long-enough-2", "--username", "kong", "--role", "department_head",
                   "--userid", "konglingjun01") == 0
     assert create(monkeypatch, "long-enough-3", "--username", "zhao", "--role", "leader",
                   "--userid", "zhaojianguo01") == 0
     assert create(monkeypatch, "long-enough-4", "--username", "prov", "--role", "province") == 0
-    made = accounts(cli)
+    made = accounts(cli_roster)
     assert set(made) == {"wang", "kong", "zhao", "prov"}
     assert made["kong"].department == "计算机与信息工程学院"
     assert made["zhao"].display_name == "赵建国" and made["prov"].school_id is None
@@ -70,14 +55,14 @@ def test_create_every_role(cli: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
     (["--username", "x", "--role", "admin", "--school", "nowhere"], "不存在"),
     (["--username", "a b", "--role", "admin"], "空格"),
 ])
-def test_refusals(cli: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+def test_refusals(cli_roster: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                   args: list[str], message: str) -> None:
     assert create(monkeypatch, "long-enough-1", *args) == 2
     assert message in capsys.readouterr().err
-    assert accounts(cli) == {}
+    assert accounts(cli_roster) == {}
 
 
-def test_short_password_and_duplicate(cli: Path, monkeypatch: pytest.MonkeyPatch,
+def test_short_password_and_duplicate(cli_roster: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert create(monkeypatch, "short", "--username", "wang", "--role", "admin") == 2
     assert "至少8位" in capsys.readouterr().err

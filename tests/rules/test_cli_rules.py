@@ -4,28 +4,12 @@ xlsx) and scheduler help — one-line errors for user mistakes."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from bot.cli import main
-from tests.conftest import ROSTER
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
-    for key in list(os.environ):
-        if key.startswith("CONTACTBOT_") and not key.startswith("CONTACTBOT_TEST_"):
-            monkeypatch.delenv(key)
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("CONTACTBOT_DATABASE_URL", f"sqlite:///{db}")
-    monkeypatch.chdir(tmp_path)
-    assert main(["db", "upgrade"]) == 0
-    assert main(["roster", "import", str(ROSTER)]) == 0
-    capsys.readouterr()
-    return db
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,7 +20,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in out
 
 
-def test_reminders_preview_json(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reminders_preview_json(cli_roster: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reminders", "preview", "--at", "2026-11-26T17:00", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
     assert items and all({"to", "rule", "text"} <= set(item) for item in items)
@@ -49,7 +33,7 @@ def test_reminders_preview_json(cli: Path, capsys: pytest.CaptureFixture[str]) -
     assert "→ zhaojianguo01（赵建国）" in capsys.readouterr().out
 
 
-def test_digest_outputs(cli: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_digest_outputs(cli_roster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "--week", "2026-W47"]) == 0
     assert capsys.readouterr().out.startswith("# 示例大学基层联系周报（11月16日–22日）")
     assert main(["digest", "--week", "2026-W47", "--json"]) == 0
@@ -63,7 +47,7 @@ def test_digest_outputs(cli: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "无法识别的周" in capsys.readouterr().err
 
 
-def test_links_suggest_apply_standing(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_links_suggest_apply_standing(cli_roster: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["links", "suggest", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
     assert plan["leaders"] == 40 and plan["mentees"] == 60

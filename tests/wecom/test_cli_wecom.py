@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,25 +16,11 @@ from bot.context import Deps
 from bot.emulator import emulator_bp
 from bot.messages import Reply
 from bot.web import create_app
-from tests.conftest import ROSTER
 from tests.wecom.conftest import AES_KEY, CORP_ID, SECRET, TOKEN, with_wecom
 from tests.wecom.test_outbox import queue
 
 
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("CONTACTBOT_") and not key.startswith("CONTACTBOT_TEST_"):
-            monkeypatch.delenv(key)
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("CONTACTBOT_DATABASE_URL", f"sqlite:///{db}")
-    monkeypatch.chdir(tmp_path)
-    assert main(["db", "upgrade"]) == 0
-    assert main(["roster", "import", str(ROSTER)]) == 0
-    return db
-
-
-def test_outbox_list(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_outbox_list(cli_roster: Path, capsys: pytest.CaptureFixture[str]) -> None:
     deps = Deps.build(load_settings())
     try:
         queue(deps, "zhaojianguo01", Reply.of("本周提醒：请记录联系情况"))
@@ -67,7 +52,7 @@ def api_server(roster_deps: Deps) -> Iterator[str]:
     thread.join(5)
 
 
-def test_wecom_menu_installs_the_menu(cli: Path, api_server: str, roster_deps: Deps,
+def test_wecom_menu_installs_the_menu(cli_roster: Path, api_server: str, roster_deps: Deps,
                                       monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["wecom", "menu"]) == 2
     assert "未配置" in capsys.readouterr().err
@@ -79,7 +64,7 @@ def test_wecom_menu_installs_the_menu(cli: Path, api_server: str, roster_deps: D
     assert [b["name"] for b in menu["button"]] == ["记录", "进度", "帮助"]
 
 
-def test_official_code(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_official_code(cli_roster: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["official", "code", "--for", "lisiqi01", "--by", "wangli01"]) == 0
     assert "李思琪的绑定码" in capsys.readouterr().out
     assert main(["official", "code", "--for", "lisiqi01", "--by", "zhaojianguo01"]) == 2

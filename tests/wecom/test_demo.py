@@ -44,7 +44,8 @@ def test_demo_prepares_a_school_with_history(tmp_path: Path, monkeypatch: pytest
             assert {"outbox", "reminders", "digest"} <= {job.id for job in scheduler.get_jobs()}
         finally:
             scheduler.shutdown(wait=True)
-        assert settings.semesters and any(s.start <= date.today() <= s.end for s in settings.semesters)
+        today = date.today()
+        assert any(s.start and s.end and s.start <= today <= s.end for s in settings.semesters)
     finally:
         deps.close()
     assert (tmp_path / "instance" / "demo.db").exists()
