@@ -10,11 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
 
 from bot.context import Context, Deps
 from bot.db import school_by_code
 from bot.messages import Incoming, Reply
-from bot.models import InboundMessage, Person
+from bot.models import InboundMessage, Person, School
 from bot.routing import Handler, Route, Step, match
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,13 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
     now = msg.received_at or deps.clock()
     try:
         with deps.sessions.begin() as db:
-            school = school_by_code(db, msg.school, deps.settings)
+            school = cached_school(db, deps, msg.school)
             if school is None:
                 return Reply.of(NO_SCHOOL)
-            sender = db.scalar(select(Person).where(Person.school_id == school.id, Person.userid == msg.sender))
+            sender = db.scalars(
+                select(Person).where(Person.school_id == school.id, Person.userid == msg.sender)
+                .options(joinedload(Person.role_rows))  # one query for the person and their roles
+            ).unique().one_or_none()
             if sender is None or not sender.active:
                 reply = Reply.of(NOT_IN_ROSTER)
             else:
@@ -54,6 +58,19 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
             log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
             return None
         raise
+
+
+def cached_school(db: Session, deps: Deps, code: str) -> School | None:
+    """Return the school for a code, looked up once per process (schools change only at `db upgrade`)."""
+    slot = f"school:{code or deps.settings.app.school}"
+    school = deps.caches.get(slot)
+    if school is None:
+        school = school_by_code(db, code, deps.settings)
+        if school is None:
+            return None
+        deps.caches[slot] = school
+        return school
+    return db.merge(school, load=False)  # attach the cached row to this session without a query
 
 
 def _seen(deps: Deps, msg: Incoming) -> bool:

@@ -49,8 +49,10 @@ def log_contact(msg: Incoming, ctx: Context) -> Reply:
     problem = date_problem(draft.occurred_on, ctx.today, ctx.settings.contacts)
     if problem:
         return Reply.of(problem)
-    order = {p.userid: i for i, p in enumerate(linked_mentees(ctx))}  # the sender's own links first
-    choices = [sorted(group, key=lambda u: (order.get(u, len(order)), u)) for group in parsed.name_choices]
+    choices: list[list[str]] = []
+    if parsed.name_choices:  # the sender's own links first, in their roster order
+        order = {p.userid: i for i, p in enumerate(linked_mentees(ctx))}
+        choices = [sorted(group, key=lambda u: (order.get(u, len(order)), u)) for group in parsed.name_choices]
     near = [list(pair) for pair in parsed.near_misses]
     return advance(draft, choices, near, ctx)
 
