@@ -47,6 +47,7 @@ class Deps:
     clock: Clock = system_clock
     caches: dict[str, Any] = field(default_factory=dict)
     _redis: redis.Redis | None = None
+    on_urgent: Callable[[], None] | None = None  # flush the outbox now (set by the app that serves requests)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock = system_clock, r: redis.Redis | None = None) -> Deps:

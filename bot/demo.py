@@ -85,10 +85,12 @@ def run_demo(base: Settings, port: int) -> int:
     from bot.emulator.demo_page import demo_index
     from bot.web import create_app
     from jobs.scheduler import start_background_scheduler
+    from jobs.urgent import UrgentFlusher
 
     settings = demo_settings(base, port)
     deps = Deps.build(settings)
     people = prepare_demo(deps)
+    deps.on_urgent = UrgentFlusher(deps)  # crisis alerts reach the emulator at once
     app = create_app(settings, deps=deps)
     app.register_blueprint(emulator_bp)
     app.view_functions["index"] = demo_index  # the demo's first page explains what to try

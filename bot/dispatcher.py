@@ -34,6 +34,7 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
     from handlers.concerns import crisis_guard
 
     now = msg.received_at or deps.clock()
+    urgent = False
     try:
         with deps.sessions.begin() as db:
             school = cached_school(db, deps, msg.school)
@@ -48,16 +49,19 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
             else:
                 ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now)
                 reply = crisis_guard(msg, ctx) or answer(msg, ctx, ROUTES, STEPS, fallback)
+                urgent = ctx.outbox.urgent
             if msg.msg_id:
                 db.add(InboundMessage(school_id=school.id, channel=msg.channel, msg_id=msg.msg_id,
                                       sender=msg.sender, received_at=now, reply=reply.plain()))
                 db.flush()
-            return reply
     except IntegrityError:
         if msg.msg_id and _seen(deps, msg):
             log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
             return None
         raise
+    if urgent and deps.on_urgent is not None:  # committed: a crisis alert goes out now (N18, issue 6)
+        deps.on_urgent()
+    return reply
 
 
 def cached_school(db: Session, deps: Deps, code: str) -> School | None:

@@ -29,9 +29,10 @@ class Outbox:
 
     def __init__(self, db: Session, school: School, now: datetime, default_channel: str = "wecom") -> None:
         self.db, self.school, self.now, self.default_channel = db, school, now, default_channel
+        self.urgent = False  # something queued must go out at once (a crisis alert), not at the next run
 
     def send(self, recipient: str, reply: Reply, purpose: str = "notice", dedupe_key: str | None = None,
-             channel: str | None = None) -> OutboundMessage | None:
+             channel: str | None = None, urgent: bool = False) -> OutboundMessage | None:
         """Queue a message to one person; a repeated dedupe_key queues nothing."""
         if dedupe_key is not None:
             exists = self.db.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key))
@@ -44,4 +45,5 @@ class Outbox:
             attempts=0, next_attempt_at=self.now, created_at=self.now,
         )
         self.db.add(row)
+        self.urgent |= urgent
         return row

@@ -1,4 +1,4 @@
-"""The web app: health check now; the WeCom callback, the emulator and the console register here."""
+"""The web app: the WeCom/WeChat callbacks, the admin console, and a health check."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ from bot.webhook import bp as webhook_bp
 
 
 def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Flask:
-    """Build the Flask app around one set of dependencies (kept in app.extensions["bot"])."""
+    """Build the Flask app around one set of dependencies (kept in app.extensions["bot"]).
+
+    An app that builds its own dependencies (gunicorn, `contactbot serve`) also sends urgent outbox rows
+    (crisis alerts) from a background thread right after they commit; callers passing `deps` decide that.
+    """
     settings = settings or (deps.settings if deps else load_settings())
-    deps = deps or Deps.build(settings)
+    if deps is None:
+        from jobs.urgent import UrgentFlusher
+
+        deps = Deps.build(settings)
+        deps.on_urgent = UrgentFlusher(deps)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # WeCom messages are small; refuse anything larger
     app.secret_key = settings.app.secret_key or None

@@ -97,6 +97,7 @@ def alert(ctx: Context, concern: Concern, text: str, message_id: int) -> int:
     count = 0
     for person in alert_recipients(ctx, concern):
         row = ctx.outbox.send(person.userid, Reply.of(note), purpose="crisis_alert", channel=channel,
-                              dedupe_key=f"concern:{ctx.school.id}:{concern.number}:crisis:{message_id}:{person.userid}")
+                              dedupe_key=f"concern:{ctx.school.id}:{concern.number}:crisis:{message_id}:{person.userid}",
+                              urgent=True)  # sent right after the commit, not at the next outbox run
         count += row is not None
     return count
