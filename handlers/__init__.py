@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.messages import EVENT, Incoming, Reply
 from bot.roles import LEADER_ROLES, STUDENT
 from bot.routing import Route, Step
-from handlers import concerns, confirm, contacts, events, pauses, progress
+from handlers import binding, concerns, confirm, contacts, events, pauses, progress
 from handlers.help import show_help
 
 HELP_WORDS = ("帮助", "help", "?", "？", "使用说明", "菜单")
@@ -22,6 +22,7 @@ ROUTES: list[Route] = [
     Route(show_help, words=HELP_WORDS),
     Route(events.record_prompt, words=("记录",), roles=LEADER_ROLES),
     Route(progress.show_progress, words=("进度", "我的进度"), roles=LEADER_ROLES),
+    Route(binding.issue_binding_code, roles=binding.ISSUERS, when=binding.is_code_request),
     *confirm.ROUTES,
     *pauses.ROUTES,
     *concerns.ROUTES_FIRST,

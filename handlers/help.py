@@ -41,6 +41,7 @@ MENTEE_HELP = (
     "· 联系您的领导记录与您的谈话后，您会收到确认消息，回复“确认”或“不是这样”\n"
     "· 有意见建议或困难，直接发给我，会转给您的联系领导，例如：希望学校多支持辅导员进修"
 )
+BINDING_HELP = "【学生绑定公众号】发“绑定码 学生姓名”，为不在企业微信的学生生成一次性绑定码。"
 STUDENT_HELP = (
     "【反映问题（键对键）】直接把问题发给我，会转给负责的部门并告诉您编号和答复时间，例如：\n"
     "· 宿舍热水器坏了，报修一周没人来\n"
@@ -68,6 +69,8 @@ def show_help(msg: Incoming, ctx: Context) -> Reply:
         parts.append(COMMON_LEADER_HELP)
     if roles & {COUNSELOR, IDEOLOGY_TEACHER}:
         parts.append(MENTEE_HELP)
+    if roles & {COUNSELOR, ADMIN}:
+        parts.append(BINDING_HELP)
     if STUDENT in roles:
         parts.append(STUDENT_HELP)
     if ADMIN in roles:
