@@ -47,6 +47,14 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent after the message (the digest's spreadsheet): a path on the server and its name."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the bot answers: plain text, markdown, or a card; several parts go out in order."""
 
@@ -54,6 +62,7 @@ class Reply:
     markdown: str = ""
     card: Card | None = None
     extra: tuple[str, ...] = field(default_factory=tuple)  # further text messages, sent after `text`
+    attachment: Attachment | None = None  # a file sent last (pushed messages only)
 
     @staticmethod
     def of(text: str, *more: str) -> Reply:

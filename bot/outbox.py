@@ -17,11 +17,12 @@ from bot.models import OutboundMessage, School
 
 def reply_payload(reply: Reply) -> tuple[str, dict[str, object]]:
     """Return the message type and JSON payload that stores a reply."""
+    file = {"file": reply.attachment.path, "file_name": reply.attachment.name} if reply.attachment else {}
     if reply.card is not None:
-        return "textcard", {"card": asdict(reply.card)}
+        return "textcard", {"card": asdict(reply.card), **file}
     if reply.markdown:
-        return "markdown", {"content": reply.markdown, "text": reply.text}
-    return "text", {"content": reply.text, "extra": list(reply.extra)}
+        return "markdown", {"content": reply.markdown, "text": reply.text, **file}
+    return "text", {"content": reply.text, "extra": list(reply.extra), **file}
 
 
 class Outbox:

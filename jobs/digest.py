@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.context import Deps
-from bot.messages import Reply
+from bot.messages import Attachment, Reply
 from bot.models import Person, PersonRole, School
 from bot.outbox import Outbox
 from bot.roles import ADMIN, MIDDLE_CHIEF
@@ -71,10 +71,9 @@ def deliver_digest(db: Session, settings: Settings, school: School, week: Period
     limit = settings.digest.markdown_limit
 
     def send(userid: str, markdown: str, title: str, file: Path | None = None) -> None:
-        row = outbox.send(userid, Reply(text=title, markdown=markdown), purpose="digest",
-                          dedupe_key=f"digest:{school.code}:{week.key}:{userid}")
-        if row is not None and file is not None:
-            row.payload = {**row.payload, "file": str(file), "file_name": f"{digest.title}.xlsx"}
+        attachment = Attachment(str(file), f"{digest.title}.xlsx") if file is not None else None
+        outbox.send(userid, Reply(text=title, markdown=markdown, attachment=attachment), purpose="digest",
+                    dedupe_key=f"digest:{school.code}:{week.key}:{userid}")
         sent.add(userid)
 
     school_md = render_markdown(digest, limit)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -28,7 +29,7 @@ from bot.channels.registry import build_channel
 from bot.channels.wecom import Undeliverable, WecomChannel
 from bot.channels.wecom_api import ApiError, RateLimited, TransportError
 from bot.context import Deps
-from bot.messages import Card, Reply
+from bot.messages import Attachment, Card, Reply
 from bot.models import OutboundMessage, School
 
 log = logging.getLogger(__name__)
@@ -192,11 +193,15 @@ def reserve_slot(deps: Deps, row: OutboundMessage, now: datetime) -> datetime | 
 
 def stored_reply(msgtype: str, payload: dict[str, Any]) -> Reply:
     """Rebuild the Reply that bot.outbox.reply_payload stored."""
+    file = payload.get("file")
+    attachment = Attachment(str(file), str(payload.get("file_name") or Path(str(file)).name)) if file else None
     if msgtype == "textcard":
-        return Reply(card=Card(**payload["card"]))
+        return Reply(card=Card(**payload["card"]), attachment=attachment)
     if msgtype == "markdown":
-        return Reply(markdown=str(payload.get("content", "")), text=str(payload.get("text", "")))
-    return Reply(text=str(payload.get("content", "")), extra=tuple(str(t) for t in payload.get("extra", ())))
+        return Reply(markdown=str(payload.get("content", "")), text=str(payload.get("text", "")),
+                     attachment=attachment)
+    return Reply(text=str(payload.get("content", "")), extra=tuple(str(t) for t in payload.get("extra", ())),
+                 attachment=attachment)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -11,10 +11,12 @@ Example: a leader types "帮助" in the app → POST /wecom/callback → Deliver
 from __future__ import annotations
 
 import binascii
+import logging
 import secrets
 import struct
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -30,7 +32,9 @@ from bot.config import Settings
 from bot.context import Deps
 from bot.dispatcher import dispatch
 from bot.kv import key
-from bot.messages import EVENT, Incoming, Reply
+from bot.messages import EVENT, Attachment, Incoming, Reply
+
+log = logging.getLogger(__name__)
 
 # What wechatpy and the standard library raise for validly signed garbage (not a WeChatException).
 DECRYPT_ERRORS = (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError, TypeError)
@@ -126,10 +130,28 @@ class WecomChannel:
         """Send a reply to one member through message/send (text, markdown or textcard)."""
         api = self.api()
         for part in message_parts(reply):
-            result = api.call("message/send", self.payload(recipient, part))
-            invalid = str(result.get("invaliduser", "") or "")
-            if recipient in invalid.split("|"):
-                raise Undeliverable(81013, f"invaliduser {recipient}")
+            self._send(api, recipient, self.payload(recipient, part))
+        if reply.attachment is not None:
+            body = self.file_payload(api, recipient, reply.attachment)
+            if body is not None:
+                self._send(api, recipient, body)
+
+    def _send(self, api: Api, recipient: str, body: dict[str, Any]) -> None:
+        result = api.call("message/send", body)
+        invalid = str(result.get("invaliduser", "") or "")
+        if recipient in invalid.split("|"):
+            raise Undeliverable(81013, f"invaliduser {recipient}")
+
+    def file_payload(self, api: Api, recipient: str, attachment: Attachment) -> dict[str, Any] | None:
+        """Upload a file (media/upload, type file) and return the message/send body that shares it."""
+        path = Path(attachment.path)
+        if not path.is_file():  # the message itself went out; a cleaned-up file is not worth a failure
+            log.warning("attachment %s for %s no longer exists; sent without it", path, recipient)
+            return None
+        with path.open("rb") as fh:
+            result = api.call("media/upload", params={"type": "file"}, files={"media": (attachment.name, fh)})
+        return {"touser": recipient, "agentid": self.app.agent_id, "safe": 0, "msgtype": "file",
+                "file": {"media_id": str(result.get("media_id", ""))}}
 
     def payload(self, recipient: str, part: Reply) -> dict[str, Any]:
         """Return the message/send body for one message."""

@@ -101,12 +101,16 @@ def message_send() -> Response:
         return _answer("message/send", {"errcode": 40014, "errmsg": "invalid access_token"})
     body = request.get_json(silent=True) or {}
     msgtype = body.get("msgtype")
-    if msgtype not in ("text", "markdown", "textcard") or not isinstance(body.get(msgtype), dict):
+    if msgtype not in ("text", "markdown", "textcard", "file") or not isinstance(body.get(msgtype), dict):
         return _answer("message/send", {"errcode": 40008, "errmsg": "invalid message type"})
     recipients = [u for u in str(body.get("touser", "")).split("|") if u]
     result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": ""})
     if result.get_json()["errcode"] == 0:  # type: ignore[index]
-        _store(recipients, {"msgtype": msgtype, msgtype: body[msgtype]})
+        content = dict(body[msgtype])
+        if msgtype == "file":
+            deps = _deps()
+            content["name"] = deps.redis.get(deps.key("emulator", "media", str(content.get("media_id", "")))) or "文件"
+        _store(recipients, {"msgtype": msgtype, msgtype: content})
     return result
 
 
@@ -127,8 +131,14 @@ def media_upload() -> Response:
     if not _valid_token():
         return _answer("media/upload", {"errcode": 40014, "errmsg": "invalid access_token"})
     kind = request.args.get("type", "file")
+    media = request.files.get("media")
+    if media is None:
+        return _answer("media/upload", {"errcode": 41006, "errmsg": "media data missing"})
+    media_id = "emu-" + secrets.token_hex(12)
+    deps = _deps()  # remember the name so the chat page can show which file arrived
+    deps.redis.set(deps.key("emulator", "media", media_id), media.filename or "文件", ex=INBOX_TTL)
     return _answer("media/upload", {"errcode": 0, "errmsg": "ok", "type": kind,
-                                    "media_id": "emu-" + secrets.token_hex(12), "created_at": str(int(time.time()))})
+                                    "media_id": media_id, "created_at": str(int(time.time()))})
 
 
 @emulator_bp.post("/cgi-bin/menu/create")

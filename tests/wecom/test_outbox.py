@@ -4,6 +4,7 @@ per-member limits, retries, and a process killed mid-send."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,7 +14,7 @@ from bot.channels.wecom import WecomChannel
 from bot.context import Deps
 from bot.db import school_by_code
 from bot.emulator.api import calls, pushed
-from bot.messages import Card, Reply
+from bot.messages import Attachment, Card, Reply
 from bot.models import OutboundMessage
 from bot.outbox import Outbox
 from jobs.outbox import LEASE, MAX_ATTEMPTS, PER_MINUTE, claim_due, flush_outbox
@@ -181,3 +182,17 @@ def test_console_rows_are_marked_sent(roster_deps: Deps) -> None:
     queue(roster_deps, "zhaojianguo01", Reply.of("控制台消息"), channel="console")
     assert flush_outbox(roster_deps) == 1
     assert rows(roster_deps)[0].status == "sent"
+
+
+def test_an_attachment_is_uploaded_and_sent_after_the_message(fake_api: Deps, tmp_path: Path) -> None:
+    sheet = tmp_path / "周报.xlsx"
+    sheet.write_bytes(b"PK\x03\x04 not really a workbook")
+    queue(fake_api, "qinyaqin01", Reply(text="周报", markdown="**周报**", attachment=Attachment(str(sheet), "周报.xlsx")))
+    assert flush_outbox(fake_api) == 1
+    inbox = pushed(fake_api, "qinyaqin01")
+    assert [m["msgtype"] for m in inbox] == ["markdown", "file"]
+    assert inbox[1]["file"]["name"] == "周报.xlsx" and inbox[1]["file"]["media_id"].startswith("emu-")
+    sheet.unlink()  # a file cleaned up before a later send: the message still goes out, without it
+    queue(fake_api, "qinyaqin01", Reply(markdown="**周报**", attachment=Attachment(str(sheet), "周报.xlsx")))
+    assert flush_outbox(fake_api) == 1
+    assert [m["msgtype"] for m in pushed(fake_api, "qinyaqin01")][2:] == ["markdown"]

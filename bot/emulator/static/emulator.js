@@ -50,6 +50,7 @@
       return messageHtml({card: {title: c.title, description: c.description, url: c.url, button: c.btntxt}});
     }
     if (m.msgtype === "markdown") return escapeHtml((m.markdown || {}).content || "");
+    if (m.msgtype === "file") return "📎 " + escapeHtml((m.file || {}).name || "文件");
     return escapeHtml((m.text || {}).content || "");
   }
 
