@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.parse.dates import find_dates, week_monday
+from bot.parse.dates import DateHit, find_dates, week_monday
 from bot.parse.numerals import to_int
 
 _REASON = re.compile(
@@ -26,6 +26,8 @@ _HOLIDAYS = {
 }
 _HOLIDAY = re.compile("|".join(_HOLIDAYS))
 _UNTIL = re.compile(r"(?:到|至|直到|截至|截止|一直到)\s*$")
+_BEFORE = re.compile(r"^\s*(?:之|以)?前")
+_BARE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天1-7]")
 _AFTER = re.compile(r"^\s*(?:以后|之后|后|过后|结束后?|回来后)")
 _SKIP = re.compile(r"^\s*(?:都|也|就|先)?\s*(?:别|不要|不用|勿|暂停|停|免|不必)")
 _NEXT_NEXT_WEEK = re.compile(r"下下(?:个)?(?:周|星期|礼拜)")
@@ -61,9 +63,16 @@ def find_resume_day(text: str, today: date) -> date | None:
 
 
 def _first_day(text: str, today: date) -> tuple[date | None, int, int]:
-    """Find the first dated word (a date or a holiday), resolved forwards, with its position."""
+    """Find the dated word that bounds the pause (a date or a holiday), resolved forwards, with its position.
+
+    "12月2日前先别提醒" names the resume day itself and wins; otherwise the end of a range ("到12月3日")
+    wins over its start. The end of "下周一到周三" is in the same week as its start.
+    """
     hits = find_dates(text, today, future=True)
-    until = [h for h in hits if _UNTIL.search(text[: h.start])]
+    before = [h for h in hits if _BEFORE.match(text[h.end :])]
+    if before:
+        return before[0].day, before[0].start, before[0].end  # reminders resume on that day
+    until = [_same_week_as_start(text, hits, h) for h in hits if _UNTIL.search(text[: h.start])]
     hit = until[0] if until else (hits[0] if hits else None)
     holiday = _HOLIDAY.search(text)
     if holiday and (hit is None or holiday.start() <= hit.start):
@@ -74,6 +83,16 @@ def _first_day(text: str, today: date) -> tuple[date | None, int, int]:
     if hit is None:
         return None, 0, 0
     return hit.day, hit.start, hit.end
+
+
+def _same_week_as_start(text: str, hits: list[DateHit], end: DateHit) -> DateHit:
+    """Move a bare weekday ending a range ("下周一到周三") into the week of the range's start."""
+    earlier = [h for h in hits if h.end <= end.start and not text[h.end : end.start].strip(" 到至-~—")]
+    if not earlier or not _BARE_WEEKDAY.fullmatch(text[end.start : end.end]):
+        return end
+    start = earlier[-1].day
+    day = start + timedelta(days=(end.day.weekday() - start.weekday()) % 7)
+    return DateHit(day, end.start, end.end)
 
 
 def _after_span(amount: str, unit: str, today: date) -> date | None:

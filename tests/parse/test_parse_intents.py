@@ -225,3 +225,17 @@ def test_non_contract_fields_are_null_for_commands(run: Run) -> None:
 @pytest.mark.parametrize("text", ["怎么反映问题", "在哪里提意见", "如何投诉"])
 def test_asking_how_to_raise_a_concern_is_help(text: str, run: Run) -> None:
     assert run(text, sender="lisiqi01").intent == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "resume"),
+    [
+        ("下周一到周三在北京开会，12月2日前先别提醒", date(2026, 12, 2)),
+        ("下周一到周三在北京开会 暂停提醒", date(2026, 12, 3)),
+        ("12月8号之前不要提醒我 在外学习", date(2026, 12, 8)),
+        ("开会到周五 暂停提醒", date(2026, 11, 28)),
+    ],
+)
+def test_snooze_bounds(text: str, resume: date, run: Run) -> None:
+    parsed = run(text, sender="zhaojianguo01", today=date(2026, 11, 25))
+    assert (parsed.intent, parsed.snooze_until) == ("snooze", resume)
