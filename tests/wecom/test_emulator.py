@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -66,5 +68,8 @@ def test_emulator_api_checks_credentials_and_tokens(wecom_deps: Deps) -> None:
     token = client.get("/emulator/cgi-bin/gettoken", query_string={
         "corpid": wecom_deps.settings.wecom.corp_id, "corpsecret": wecom_deps.settings.wecom.secret}).get_json()
     assert token["errcode"] == 0 and token["expires_in"] == 7200
-    upload = client.post(f"/emulator/cgi-bin/media/upload?access_token={token['access_token']}&type=image").get_json()
+    url = f"/emulator/cgi-bin/media/upload?access_token={token['access_token']}&type=file"
+    assert client.post(url).get_json()["errcode"] == 41006  # no media part, as WeCom answers
+    upload = client.post(url, data={"media": (io.BytesIO(b"PK"), "周报.xlsx")},
+                         content_type="multipart/form-data").get_json()
     assert upload["errcode"] == 0 and upload["media_id"].startswith("emu-")
