@@ -151,8 +151,6 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
             print("（试运行，未写入）" + summary.describe())
         else:
             db.commit()
-            if settings.redis.url:  # an in-process fakeredis has no other reader
-                deps.bump_roster_version(school.code)
             print(summary.describe())
     finally:
         db.close()

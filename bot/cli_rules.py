@@ -91,8 +91,6 @@ def cmd_links_apply(args: argparse.Namespace, settings: Settings) -> int:
             school = _school(db, args.school, settings)
             suggestion = suggest_links(db, school, deps.today())
             added, ended = apply_links(db, school, suggestion, deps.today(), deps.clock())
-        if settings.redis.url:  # the parser's roster index knows links: rebuild it everywhere
-            deps.bump_roster_version(school.code)
     finally:
         deps.close()
     print(f"已应用联系安排：新增 {added} 条，结束 {ended} 条（历史保留）。")

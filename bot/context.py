@@ -24,7 +24,6 @@ from bot.outbox import Outbox
 from bot.state import ConversationState
 
 Clock = Callable[[], datetime]
-ROSTER_VERSION_TTL = 30 * 86400
 
 
 def system_clock() -> datetime:
@@ -49,6 +48,11 @@ class Deps:
     _redis: redis.Redis | None = None
     on_urgent: Callable[[], None] | None = None  # flush the outbox now (set by the app that serves requests)
 
+    def __post_init__(self) -> None:
+        from bot.roster_version import watch_roster_changes
+
+        watch_roster_changes(self)  # roster and link changes invalidate every process's name index
+
     @classmethod
     def build(cls, settings: Settings, clock: Clock = system_clock, r: redis.Redis | None = None) -> Deps:
         engine = make_engine(settings.database_url, echo=settings.database.echo)
@@ -69,12 +73,6 @@ class Deps:
         self.engine.dispose()
         if self._redis is not None:
             self._redis.close()
-
-    def bump_roster_version(self, school_code: str) -> None:
-        """Mark a school's roster as changed so every process rebuilds its name index."""
-        k = self.key("roster-version", school_code)
-        self.redis.incr(k)
-        self.redis.expire(k, ROSTER_VERSION_TTL)
 
     def today(self, at: datetime | None = None) -> date:
         """Return the school's local date at a UTC moment (now by default)."""

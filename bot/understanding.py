@@ -1,7 +1,7 @@
 """Understanding a text message: the parser over the sender's school roster, cached per school.
 
-The roster index is rebuilt only when the roster changes (a version counter in Redis that roster
-imports and link edits bump), so a message costs one parse, not a roster load.
+The roster index is rebuilt only when the roster changes (bot/roster_version.py bumps a counter in
+Redis after any commit that touches people or links), so a message costs one parse, not a roster load.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from bot.context import Context, Deps
 from bot.messages import Incoming
 from bot.models import Link, Person, School
 from bot.parse import Parsed, People, PersonRef, parse
+from bot.roster_version import roster_version
 
 
 def understand(msg: Incoming, ctx: Context) -> Parsed:
@@ -27,7 +28,7 @@ def understand(msg: Incoming, ctx: Context) -> Parsed:
 
 def school_people(db: Session, deps: Deps, school: School) -> People:
     """Return the parser's roster index for a school, rebuilt when its version changed."""
-    version = deps.redis.get(deps.key("roster-version", school.code)) or "0"
+    version = roster_version(deps, school.id)
     slot = f"people:{school.id}"
     hit = deps.caches.get(slot)
     if hit is not None and hit[0] == version:

@@ -1,0 +1,52 @@
+"""The roster's version per school, in Redis: bumped after every commit that changed people, roles or
+links, wherever it came from (roster import, `links apply`, the console), so each process rebuilds its
+name index (bot/understanding.py) on its next message instead of matching against stale links.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bot.models import Link, Person
+
+if TYPE_CHECKING:
+    from bot.context import Deps
+
+VERSION_TTL = 30 * 86400
+CHANGED = "roster_changed"  # session.info key: the school ids whose roster this transaction touched
+
+
+def roster_version(deps: Deps, school_id: int) -> str:
+    """Return the current roster version of a school ("0" when never bumped, or after the key expired)."""
+    return str(deps.redis.get(deps.key("roster-version", school_id)) or "0")
+
+
+def watch_roster_changes(deps: Deps) -> None:
+    """Bump a school's roster version after each commit that changed its people or links (once per sessionmaker)."""
+    sessions: Any = deps.sessions
+    if getattr(sessions, "_roster_watched", False):
+        return
+    sessions._roster_watched = True
+
+    def note(session: Session, _flush_context: object) -> None:
+        # Still the pre-flush state here; a change of roles makes the person dirty too.
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if isinstance(obj, (Person, Link)):
+                session.info.setdefault(CHANGED, set()).add(obj.school_id)
+
+    def bump(session: Session) -> None:
+        for school_id in session.info.pop(CHANGED, ()):
+            k = deps.key("roster-version", school_id)
+            deps.redis.incr(k)
+            deps.redis.expire(k, VERSION_TTL)
+
+    def forget(session: Session) -> None:
+        session.info.pop(CHANGED, None)
+
+    event.listen(sessions, "after_flush", note)
+    event.listen(sessions, "after_commit", bump)
+    event.listen(sessions, "after_rollback", forget)
