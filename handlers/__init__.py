@@ -39,7 +39,6 @@ STEPS: dict[str, Step] = {
     "choose_counterpart": contacts.got_counterpart,
     "confirm_name": contacts.got_name_confirmation,
     "choose_mentee": contacts.got_mentee,
-    "ask_duration": contacts.got_duration,
     "ask_topics": contacts.got_topics,
     **confirm.STEPS,
     **concerns.STEPS,

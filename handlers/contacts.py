@@ -32,7 +32,6 @@ UNDO_HINT = "回复“撤销”可撤回；也可以说“改成昨天”“改�
 SKIP_WORDS = ("跳过", "略", "不填", "没有", "无")
 CONTENT_MIN_CHARS = 10  # a message this short with no topic is "empty" and asked for content (N17)
 CHOICE_RE = re.compile(r"^\s*(\d{1,2})\s*[.、。．]?\s*$")
-HOURS_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:小时|h)")
 
 
 # ---- logging a contact -------------------------------------------------------------------
@@ -75,9 +74,6 @@ def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: 
             options = "\n".join(f"{i}. {p.name}" for i, p in enumerate(mentees, 1))
             ctx.state.set("choose_mentee", **keep, options=[p.userid for p in mentees])
             return Reply.of(f"是和您联系的哪位老师？\n{options}\n回复序号即可。")
-    if draft.kind == "frontline" and not draft.half_days:
-        ctx.state.set("ask_duration", **keep)
-        return Reply.of("这次在一线大约多长时间？\n1. 半天\n2. 全天\n也可以直接回复小时数，如“3小时”。")
     return store(draft, ctx)
 
 
@@ -141,23 +137,6 @@ def got_mentee(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | 
         return None
     draft = Draft.from_state(pending["draft"])
     draft.counterparts = [options[pick - 1]]
-    return advance(draft, pending["choices"], pending["near"], ctx)
-
-
-def got_duration(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
-    """Take the length of a front-line stint: 半天, 全天 or hours."""
-    text = msg.text.strip()
-    hours = HOURS_RE.search(text)
-    if text in ("1", "半天"):
-        half_days = 1.0
-    elif text in ("2", "全天", "一天", "一整天"):
-        half_days = 2.0
-    elif hours:
-        half_days = max(0.5, round(float(hours.group(1)) / 4 * 2) / 2)
-    else:
-        return None
-    draft = Draft.from_state(pending["draft"])
-    draft.half_days = half_days
     return advance(draft, pending["choices"], pending["near"], ctx)
 
 
