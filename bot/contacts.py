@@ -94,10 +94,9 @@ def create_contact(db: Session, person: Person, draft: Draft, *, now: datetime, 
                                 for p in people]
         if pending and people:
             contact.confirmation = "pending"
-    db.add(contact)
-    db.flush()
-    db.add(ContactRevision(contact_id=contact.id, at=now, actor_id=person.id, action="create",
-                           after=snapshot(contact), source_text=draft.source_text))
+    contact.revisions.append(ContactRevision(at=now, actor_id=person.id, action="create", after=snapshot(contact),
+                                             source_text=draft.source_text))
+    db.add(contact)  # written with the rest of the message's changes in one flush; `contact.id` needs a flush
     return contact
 
 

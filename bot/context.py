@@ -91,14 +91,14 @@ class Context:
     state: ConversationState
     outbox: Outbox
     channel: str = "console"
+    roster_version: str | None = None  # as read with the state at the start of the message (None: read on use)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, msg: Incoming, db: Session, deps: Deps, school: School, sender: Person, now: datetime) -> Context:
-        ttl = deps.settings.contacts.dialog_ttl_minutes * 60
-        state_key = deps.key("state", msg.channel, school.code, sender.userid)
+    def build(cls, msg: Incoming, db: Session, deps: Deps, school: School, sender: Person, now: datetime,
+              state: ConversationState | None = None, roster_version: str | None = None) -> Context:
         return cls(db=db, deps=deps, school=school, sender=sender, now=now,
-                   state=ConversationState(deps.redis, state_key, ttl),
+                   state=state or conversation_state(deps, msg, school), roster_version=roster_version,
                    outbox=Outbox(db, school, now, default_channel=msg.channel), channel=msg.channel)
 
     @property
@@ -113,3 +113,9 @@ class Context:
     @property
     def roles(self) -> frozenset[str]:
         return self.sender.roles
+
+
+def conversation_state(deps: Deps, msg: Incoming, school: School) -> ConversationState:
+    """The dialogue state of a message's sender (on this channel, in this school)."""
+    ttl = deps.settings.contacts.dialog_ttl_minutes * 60
+    return ConversationState(deps.redis, deps.key("state", msg.channel, school.code, msg.sender), ttl)

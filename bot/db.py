@@ -7,12 +7,14 @@ and each job run. `upgrade()` brings any database to the newest Alembic revision
 from __future__ import annotations
 
 from pathlib import Path
+from select import POLLERR, POLLHUP, POLLIN, poll
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -30,11 +32,29 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+        kwargs.update(pool_size=5, max_overflow=10)
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "checkout", _drop_closed_connection)
     return engine
+
+
+def _drop_closed_connection(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """Pessimistic disconnect handling without a round trip (unlike `pool_pre_ping`'s SELECT 1).
+
+    An idle pooled connection has nothing to read unless the server has closed it (a restart, an
+    administrator, an idle timeout): then its socket is readable. The pool replaces such a connection.
+    """
+    try:
+        fd = dbapi_conn.fileno()
+    except Exception:  # closed on our side already
+        raise DisconnectionError("connection closed") from None
+    poller = poll()
+    poller.register(fd, POLLIN | POLLERR | POLLHUP)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed this connection")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

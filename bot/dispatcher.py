@@ -8,15 +8,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from bot.context import Context, Deps
+from bot.context import Context, Deps, conversation_state
 from bot.db import school_by_code
 from bot.messages import Incoming, Reply
-from bot.models import InboundMessage, Person, School
+from bot.models import InboundMessage, School
+from bot.roster_version import as_version, version_key
 from bot.routing import Handler, Route, Step, match
+from bot.sender_cache import known_sender
+from bot.state import ConversationState
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +43,20 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
             school = cached_school(db, deps, msg.school)
             if school is None:
                 return Reply.of(NO_SCHOOL)
-            sender = db.scalars(
-                select(Person).where(Person.school_id == school.id, Person.userid == msg.sender)
-                .options(joinedload(Person.role_rows))  # one query for the person and their roles
-            ).unique().one_or_none()
+            state = conversation_state(deps, msg, school)
+            version = read_ahead(deps, school, state)
+            sender = known_sender(db, deps.caches, school.id, msg.sender, version)
             if sender is None or not sender.active:
                 reply = Reply.of(NOT_IN_ROSTER)
             else:
-                ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now)
+                ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now, state=state,
+                                    roster_version=version)
                 reply = crisis_guard(msg, ctx) or answer(msg, ctx, ROUTES, STEPS, fallback)
                 urgent = ctx.outbox.urgent
-            if msg.msg_id:
-                db.add(InboundMessage(school_id=school.id, channel=msg.channel, msg_id=msg.msg_id,
-                                      sender=msg.sender, received_at=now, reply=reply.plain()))
-                db.flush()
+            if msg.msg_id:  # a Core insert, not one more object for the unit of work; a duplicate fails here
+                db.connection().execute(insert(InboundMessage), {
+                    "school_id": school.id, "channel": msg.channel, "msg_id": msg.msg_id, "sender": msg.sender,
+                    "received_at": now, "reply": reply.plain()})
     except IntegrityError:
         if msg.msg_id and _seen(deps, msg):
             log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
@@ -75,6 +78,16 @@ def cached_school(db: Session, deps: Deps, code: str) -> School | None:
         deps.caches[slot] = school
         return school
     return db.merge(school, load=False)  # attach the cached row to this session without a query
+
+
+def read_ahead(deps: Deps, school: School, state: ConversationState) -> str:
+    """Read the school's roster version and the sender's dialogue state in one Redis round trip."""
+    pipe = deps.redis.pipeline(transaction=False)
+    pipe.get(version_key(deps, school.id))
+    pipe.get(state.key)
+    version, raw = pipe.execute()
+    state.prime(raw)
+    return as_version(version)
 
 
 def _seen(deps: Deps, msg: Incoming) -> bool:

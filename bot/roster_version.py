@@ -22,7 +22,15 @@ CHANGED = "roster_changed"  # session.info key: the school ids whose roster this
 
 def roster_version(deps: Deps, school_id: int) -> str:
     """Return the current roster version of a school ("0" when never bumped, or after the key expired)."""
-    return str(deps.redis.get(deps.key("roster-version", school_id)) or "0")
+    return as_version(deps.redis.get(version_key(deps, school_id)))
+
+
+def version_key(deps: Deps, school_id: int) -> str:
+    return deps.key("roster-version", school_id)
+
+
+def as_version(raw: object) -> str:
+    return str(raw or "0")
 
 
 def watch_roster_changes(deps: Deps) -> None:
@@ -40,7 +48,7 @@ def watch_roster_changes(deps: Deps) -> None:
 
     def bump(session: Session) -> None:
         for school_id in session.info.pop(CHANGED, ()):
-            k = deps.key("roster-version", school_id)
+            k = version_key(deps, school_id)
             deps.redis.incr(k)
             deps.redis.expire(k, VERSION_TTL)
 

@@ -20,12 +20,20 @@ class ConversationState:
         self._cache: dict[str, Any] | None = None
         self._loaded = False
 
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def prime(self, raw: bytes | str | None) -> ConversationState:
+        """Take the stored value as already read (the dispatcher reads it with the roster version)."""
+        self._cache = json.loads(raw) if raw else None
+        self._loaded = True
+        return self
+
     def get(self) -> dict[str, Any] | None:
         """Return the stored step and its draft fields, or None."""
         if not self._loaded:
-            raw = self._redis.get(self._key)
-            self._cache = json.loads(raw) if raw else None  # type: ignore[arg-type]
-            self._loaded = True
+            self.prime(self._redis.get(self._key))  # type: ignore[arg-type]
         return self._cache
 
     def set(self, step: str, **data: Any) -> None:

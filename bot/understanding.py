@@ -20,15 +20,16 @@ def understand(msg: Incoming, ctx: Context) -> Parsed:
     """Parse the message once and keep the result on the context."""
     cached = ctx.extras.get("parsed")
     if cached is None:
-        people = school_people(ctx.db, ctx.deps, ctx.school)
+        people = school_people(ctx.db, ctx.deps, ctx.school, ctx.roster_version)
         cached = parse(msg.text, ctx.sender.userid, ctx.today, people)
         ctx.extras["parsed"] = cached
     return cached  # type: ignore[no-any-return]
 
 
-def school_people(db: Session, deps: Deps, school: School) -> People:
-    """Return the parser's roster index for a school, rebuilt when its version changed."""
-    version = roster_version(deps, school.id)
+def school_people(db: Session, deps: Deps, school: School, version: str | None = None) -> People:
+    """Return the parser's roster index for a school, rebuilt when its version (read now if not given) changed."""
+    if version is None:
+        version = roster_version(deps, school.id)
     slot = f"people:{school.id}"
     hit = deps.caches.get(slot)
     if hit is not None and hit[0] == version:

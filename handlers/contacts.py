@@ -89,6 +89,7 @@ def store(draft: Draft, ctx: Context) -> Reply:
     if draft.kind in MENTEE_KINDS and not draft.counterparts:
         line += "\n提示：您目前没有联系的辅导员或思政课教师，这条记录不计入季度/学期要求。"
     if needs_content(draft):
+        ctx.db.flush()  # for the record's id
         ctx.state.set("ask_topics", contact_id=contact.id)
         return Reply.of(f"{line}\n这次主要聊了什么、了解到什么问题？直接回复即可，或回复“跳过”。")
     return Reply.of(f"{line}\n{UNDO_HINT}")

@@ -81,6 +81,7 @@ def record(db: Session, deps: Deps, who: Person, received: str, **fields: object
     draft = Draft(**fields)  # type: ignore[arg-type]
     contact = create_contact(db, who, draft, now=now, today=deps.today(now), channel="wecom",
                              limits=deps.settings.contacts)
+    db.flush()
     return contact.id
 
 
