@@ -20,10 +20,10 @@ from bot.config import Settings
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.models import Contact, ContactCounterpart, Person, School
 
-FIELDS = ("id", "userid", "name", "department", "date", "kind", "kind_zh", "venue", "venue_zh", "place",
+FIELDS = ("school", "id", "userid", "name", "department", "date", "kind", "kind_zh", "venue", "venue_zh", "place",
           "group", "students", "counterparts", "topics", "backdated", "confirmation", "channel",
           "received_at", "source_text")
-HEADERS_ZH = ("编号", "账号", "姓名", "部门", "日期", "类型", "类型（中文）", "场所", "场所（中文）", "地点",
+HEADERS_ZH = ("学校", "编号", "账号", "姓名", "部门", "日期", "类型", "类型（中文）", "场所", "场所（中文）", "地点",
               "班级/社团", "学生人数", "联系对象", "内容", "补记", "确认状态", "渠道", "收到时间", "原始消息")
 CONFIRMATION_ZH = {"none": "", "pending": "待确认", "confirmed": "已确认", "disputed": "有异议"}
 
@@ -41,7 +41,7 @@ def record_rows(db: Session, school: School, settings: Settings, since: date | N
         query = query.where(Contact.occurred_on >= since)
     for contact, person in db.execute(query):
         yield {
-            "id": contact.id, "userid": person.userid, "name": person.name, "department": person.department,
+            "school": school.name, "id": contact.id, "userid": person.userid, "name": person.name, "department": person.department,
             "date": contact.occurred_on.isoformat(), "kind": contact.kind, "kind_zh": KIND_ZH.get(contact.kind, ""),
             "venue": contact.venue, "venue_zh": VENUE_ZH.get(contact.venue or "", ""), "place": contact.place,
             "group": contact.group_name, "students": contact.students,

@@ -110,6 +110,13 @@ def test_records_export_reuses_the_records_columns_and_filters(client: FlaskClie
     assert tuple(rows[0]) == FIELDS and len(rows) == 2 and rows[1][FIELDS.index("userid")] == "zhaojianguo01"
 
 
+def test_province_records_export_names_each_rows_school(client: FlaskClient, seed: Seed) -> None:
+    login_as(client, "province")
+    table = sheets(client.get("/console/exports/records.xlsx"))["联系记录"]
+    school_of = {row[HEADERS_ZH.index("账号")]: row[HEADERS_ZH.index("学校")] for row in table[1:]}
+    assert school_of["lee01"] == SECOND_SCHOOL and school_of["zhaojianguo01"] == "示例大学"
+
+
 def test_leader_exports_only_their_own_records(client: FlaskClient, seed: Seed) -> None:
     login_as(client, "leader")
     table = sheets(client.get("/console/exports/records.xlsx"))["联系记录"]
