@@ -33,6 +33,7 @@ class AppSettings:
     secret_key: str = ""
     workers: int = 1
     log_level: str = "INFO"
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, load_settings
 from bot.console.blueprint import bp as console_bp
@@ -23,6 +24,9 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fl
         deps = Deps.build(settings)
         deps.on_urgent = UrgentFlusher(deps)
     app = Flask(__name__)
+    hops = settings.app.proxy_hops
+    if hops > 0:  # behind nginx: the client's address and scheme come from the proxy's headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # WeCom messages are small; refuse anything larger
     app.secret_key = settings.app.secret_key or None
     app.extensions["bot"] = deps

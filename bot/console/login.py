@@ -1,8 +1,9 @@
 """Logging in with a local account (the demo, schools without WeCom, province staff), and out.
 
 Passwords are hashed with werkzeug.security (scrypt); five failures within 15 minutes lock the
-username for 15 minutes (a TTL'd Redis counter, so every worker sees it); a wrong username costs
-as much time as a wrong password, so names cannot be probed.
+username for 15 minutes (a TTL'd Redis counter, so every worker sees it), and twenty from one
+address lock that address for 15 minutes whatever usernames it tries (behind nginx this needs
+`[app] proxy_hops`); a wrong username costs as much time as a wrong password, so names cannot be probed.
 Example: POST /login with username=wang&password=…&csrf_token=… → 302 to /console/.
 """
 
@@ -24,28 +25,34 @@ from bot.context import Deps
 from bot.models import AuditLog
 
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 20  # one address trying many usernames (password spraying)
 LOCK_SECONDS = 15 * 60
 # Checked against when the username is unknown, so that both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 WRONG = "用户名或密码错误。"
 LOCKED = "登录失败次数过多，该账号已暂时锁定，请15分钟后再试。"
+ADDRESS_LOCKED = "您所在网络的登录失败次数过多，请15分钟后再试。"
 
 
 def failure_key(deps: Deps, username: str) -> str:
     return deps.key("console-login-fail", username)
 
 
-def is_locked(deps: Deps, username: str) -> bool:
-    """Tell whether a username has failed too often recently."""
-    count = deps.redis.get(failure_key(deps, username))
-    return count is not None and int(count) >= MAX_FAILURES
+def address_key(deps: Deps, address: str) -> str:
+    return deps.key("console-login-fail-from", address)
 
 
-def count_failure(deps: Deps, username: str) -> int:
+def is_locked(deps: Deps, username: str, limit: int = MAX_FAILURES, key: str = "") -> bool:
+    """Tell whether a username (or, given its key, an address) has failed too often recently."""
+    count = deps.redis.get(key or failure_key(deps, username))
+    return count is not None and int(count) >= limit
+
+
+def count_failure(deps: Deps, username: str, limit: int = MAX_FAILURES, key: str = "") -> int:
     """Count one failed attempt; the window starts at the first failure and is extended when locking."""
-    k = failure_key(deps, username)
+    k = key or failure_key(deps, username)
     count = int(deps.redis.incr(k))
-    if count == 1 or count >= MAX_FAILURES:
+    if count == 1 or count >= limit:
         deps.redis.expire(k, LOCK_SECONDS)
     return count
 
@@ -83,13 +90,19 @@ def login_page() -> str | Response | tuple[str, int]:
 
 def _authenticate(db: Session, deps: Deps, username: str, password: str) -> str:
     """Log the account in (session + audit row) and return "", or return the error to show."""
-    if not username or is_locked(deps, username):
-        return LOCKED if username else WRONG
+    if not username:
+        return WRONG
+    from_key = address_key(deps, request.remote_addr or "unknown")
+    if is_locked(deps, username, MAX_ADDRESS_FAILURES, from_key):
+        return ADDRESS_LOCKED
+    if is_locked(deps, username):
+        return LOCKED
     account = db.scalar(select(ConsoleAccount).where(func.lower(ConsoleAccount.username) == username))
     ok = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
     now = deps.clock()
     viewer = viewer_for_account(db, account) if account is not None and account.active and ok else None
     if viewer is None:
+        count_failure(deps, username, MAX_ADDRESS_FAILURES, from_key)  # a success never resets it
         if count_failure(deps, username) == MAX_FAILURES:
             db.add(AuditLog(school_id=account.school_id if account else None, actor=f"console:{username}"[:64],
                             action="console.lockout", target=username, detail={"failures": MAX_FAILURES}, at=now))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from bot.console.login import MAX_FAILURES
+from bot.console.login import MAX_ADDRESS_FAILURES, MAX_FAILURES
 from bot.console.models import ConsoleAccount
 from bot.context import Deps
 from bot.models import AuditLog
@@ -133,3 +134,30 @@ def test_without_a_secret_key_the_console_still_works(console_deps: Deps, seed: 
     app = create_app(deps=deps)
     assert app.secret_key
     assert login(app.test_client(), "admin1").status_code == 302
+
+
+def test_one_address_trying_many_usernames_is_locked_out(client: FlaskClient, console_deps: Deps) -> None:
+    for n in range(MAX_ADDRESS_FAILURES):
+        assert login(client, f"guess{n}", "wrong-password").status_code == 401  # no username reaches its own limit
+    refused = login(client, "admin1")  # even a right password, from that address
+    assert refused.status_code == 429 and "网络" in refused.get_data(as_text=True)
+    other = client_from(create_app(deps=console_deps), REMOTE_ADDR="10.0.0.9")
+    assert login(other, "admin1").status_code == 302  # another address is not affected
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(console_deps: Deps, seed: Seed) -> None:
+    deps = console_settings(console_deps, proxy_hops=1)
+    app = create_app(deps=deps)
+    attacker = client_from(app, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for n in range(MAX_ADDRESS_FAILURES):
+        login(attacker, f"guess{n}", "wrong-password")
+    assert login(attacker, "admin1").status_code == 429
+    colleague = client_from(app, HTTP_X_FORWARDED_FOR="198.51.100.4")  # same proxy, another person
+    assert login(colleague, "admin1").status_code == 302
+
+
+def client_from(app: Flask, **environ: str) -> FlaskClient:
+    """A test client whose requests carry these WSGI environ values (a remote address, a proxy header)."""
+    client = app.test_client()
+    client.environ_base.update(environ)
+    return client
