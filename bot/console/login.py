@@ -2,8 +2,8 @@
 
 Passwords are hashed with werkzeug.security (scrypt); five failures within 15 minutes lock the
 username for 15 minutes (a TTL'd Redis counter, so every worker sees it), and twenty from one
-address lock that address for 15 minutes whatever usernames it tries (behind nginx this needs
-`[app] proxy_hops`); a wrong username costs as much time as a wrong password, so names cannot be probed.
+address lock that address for 15 minutes whatever usernames it tries (with `[app] proxy_hops` set,
+as behind nginx, so that the address is the visitor's own); a wrong username costs as much time as a wrong password, so names cannot be probed.
 Example: POST /login with username=wang&password=…&csrf_token=… → 302 to /console/.
 """
 
@@ -38,8 +38,15 @@ def failure_key(deps: Deps, username: str) -> str:
     return deps.key("console-login-fail", username)
 
 
-def address_key(deps: Deps, address: str) -> str:
-    return deps.key("console-login-fail-from", address)
+def client_address_key(deps: Deps) -> str:
+    """The failure counter of the visitor's address, or "" when the address is not the visitor's own.
+
+    Only with `[app] proxy_hops` set is it (ProxyFix): otherwise, behind nginx, every visitor would
+    share the proxy's address and twenty wrong passwords anywhere would lock the whole school out.
+    """
+    if deps.settings.app.proxy_hops <= 0:
+        return ""
+    return deps.key("console-login-fail-from", request.remote_addr or "unknown")
 
 
 def is_locked(deps: Deps, username: str, limit: int = MAX_FAILURES, key: str = "") -> bool:
@@ -92,8 +99,8 @@ def _authenticate(db: Session, deps: Deps, username: str, password: str) -> str:
     """Log the account in (session + audit row) and return "", or return the error to show."""
     if not username:
         return WRONG
-    from_key = address_key(deps, request.remote_addr or "unknown")
-    if is_locked(deps, username, MAX_ADDRESS_FAILURES, from_key):
+    from_key = client_address_key(deps)
+    if from_key and is_locked(deps, username, MAX_ADDRESS_FAILURES, from_key):
         return ADDRESS_LOCKED
     if is_locked(deps, username):
         return LOCKED
@@ -102,7 +109,8 @@ def _authenticate(db: Session, deps: Deps, username: str, password: str) -> str:
     now = deps.clock()
     viewer = viewer_for_account(db, account) if account is not None and account.active and ok else None
     if viewer is None:
-        count_failure(deps, username, MAX_ADDRESS_FAILURES, from_key)  # a success never resets it
+        if from_key:
+            count_failure(deps, username, MAX_ADDRESS_FAILURES, from_key)  # a success never resets it
         if count_failure(deps, username) == MAX_FAILURES:
             db.add(AuditLog(school_id=account.school_id if account else None, actor=f"console:{username}"[:64],
                             action="console.lockout", target=username, detail={"failures": MAX_FAILURES}, at=now))
