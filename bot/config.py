@@ -154,6 +154,13 @@ class DigestSettings:
 
 
 @dataclass(frozen=True)
+class EvidenceSettings:
+    """Photos leaders send as evidence (N20), fetched from WeCom before their media ids expire."""
+
+    directory: str = "instance/evidence"  # where the fetched photos are kept (one folder per school)
+
+
+@dataclass(frozen=True)
 class SchedulerSettings:
     """The scheduler process (`contactbot scheduler`): one active across processes via a Redis lease."""
 
@@ -162,6 +169,7 @@ class SchedulerSettings:
     digest_minutes: int = 10
     confirmations_minutes: int = 60
     concern_deadlines_minutes: int = 15
+    evidence_minutes: int = 5
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,7 @@ class Settings:
     rules: RulesSettings = field(default_factory=RulesSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     semesters: tuple[SemesterEntry, ...] = ()
     holidays: tuple[HolidayEntry, ...] = ()
@@ -253,7 +262,7 @@ TABLE_ARRAYS: dict[str, type] = {"schools": SchoolEntry}
 
 # The rules capability's sections and arrays of tables.
 SECTIONS.update({"calendar": CalendarSettings, "rules": RulesSettings, "reminders": ReminderSettings,
-                 "digest": DigestSettings, "scheduler": SchedulerSettings})
+                 "digest": DigestSettings, "scheduler": SchedulerSettings, "evidence": EvidenceSettings})
 TABLE_ARRAYS.update({"semesters": SemesterEntry, "holidays": HolidayEntry, "rule": RuleEntry})
 
 

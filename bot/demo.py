@@ -47,6 +47,7 @@ def demo_settings(base: Settings, port: int) -> Settings:
         redis=RedisSettings(url="", prefix="bot"),
         wecom=demo_wecom(port),
         semesters=demo_semesters(date.today()),
+        scheduler=replace(base.scheduler, evidence_minutes=1),  # a photo sent in the chat shows up soon
     )
 
 

@@ -214,6 +214,8 @@ class Evidence(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     label: Mapped[str | None] = mapped_column(String(256))
     at: Mapped[datetime] = mapped_column()
+    stored_path: Mapped[str | None] = mapped_column(String(300))  # under [evidence] directory, once fetched
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     contact: Mapped[Contact] = relationship(back_populates="evidence")
 

@@ -25,6 +25,7 @@ from bot.context import Deps
 from jobs.concern_deadlines import chase_concern_deadlines
 from jobs.confirmations import mark_unconfirmed_records
 from jobs.digest import send_weekly_digest
+from jobs.evidence import fetch_evidence
 from jobs.lease import Lease
 from jobs.outbox import flush_outbox
 from jobs.reminders import send_due_reminders
@@ -70,6 +71,7 @@ def register(scheduler: BaseScheduler, deps: Deps, lease: Lease | None = None,
     add(guard(send_weekly_digest), "interval", minutes=s.digest_minutes, id="digest")
     add(guard(mark_unconfirmed_records), "interval", minutes=s.confirmations_minutes, id="confirmations")
     add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
+    add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
     add(guard(flush_outbox), "interval", seconds=outbox_seconds, id="outbox")
 
 

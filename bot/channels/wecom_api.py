@@ -79,6 +79,26 @@ class Api:
             return result
         raise AssertionError("unreachable")
 
+    def download(self, path: str, params: Mapping[str, str]) -> tuple[bytes, str]:
+        """GET a file from `cgi-bin/<path>` (media/get) with the access token; return its bytes and type.
+
+        WeCom answers a file as itself and an error as JSON; a token error is refreshed at most once.
+        """
+        token = self.token()
+        for refreshes in range(MAX_TOKEN_REFRESHES + 1):
+            response = self._send("GET", f"cgi-bin/{path}", params={**params, "access_token": token})
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if kind not in ("application/json", "text/plain", ""):
+                return response.content, kind
+            result = self._json(response, "GET", path)
+            code = int(result.get("errcode", 0) or 0)
+            if code in TOKEN_ERRORS and refreshes < MAX_TOKEN_REFRESHES:
+                token = self.token(stale=token)
+                continue
+            check(result)
+            raise ApiError(-1, f"{path} answered JSON instead of a file")
+        raise AssertionError("unreachable")
+
     def token(self, stale: str | None = None) -> str:
         """Return the cached access token, fetching a new one if none is cached or `stale` was rejected."""
         cached = self.redis.get(self.tokens.cache_key)
@@ -95,6 +115,9 @@ class Api:
         return token
 
     def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return self._json(self._send(method, path, **kwargs), method, path)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = f"{self.base_url}/{path}"
         try:
             if self.http is not None:
@@ -106,6 +129,10 @@ class Api:
             raise TransportError(f"{method} {path}: {exc.__class__.__name__}: {exc}") from None
         if response.status_code >= 500:
             raise TransportError(f"{method} {path}: HTTP {response.status_code}")
+        return response
+
+    @staticmethod
+    def _json(response: requests.Response, method: str, path: str) -> dict[str, Any]:
         try:
             result = response.json()
         except ValueError:

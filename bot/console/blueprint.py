@@ -77,6 +77,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/console/links/<int:link_id>/end", "links_end", links.end_link, EDITORS, ("POST",)),
     Route("/console/records", "records", records.show_records, ALL),
     Route("/console/records/<int:contact_id>", "record", records.show_record, ALL),
+    Route("/console/records/<int:contact_id>/evidence/<int:evidence_id>", "evidence_photo", records.evidence_photo,
+          ALL),
     Route("/console/concerns", "concerns", concern_board.show_board, ALL),
     Route("/console/concerns/<int:concern_id>", "concern", concern_board.show_concern, ALL),
     Route("/console/concerns/<int:concern_id>/reply", "concern_reply", concern_board.reply, RESPONDERS, ("POST",)),

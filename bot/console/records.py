@@ -6,19 +6,22 @@ Example: GET /console/records?kind=face_to_face&venue=dorm&date_from=2026-11-01
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import g, render_template, request
+from flask import abort, g, render_template, request, send_file
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
 from bot.console import stats
 from bot.console.access import visible_or_403
 from bot.console.paging import Page, paginate
 from bot.contacts import KIND_ZH, VENUE_ZH
-from bot.models import Contact, ContactCounterpart, Person
+from bot.evidence import FETCH_ATTEMPTS, evidence_file
+from bot.models import Contact, ContactCounterpart, Evidence, Person
 from bot.records_export import CONFIRMATION_ZH
 
 FIELD_ZH = {"occurred_on": "日期", "kind": "类型", "venue": "场所", "place": "地点", "group_name": "班级/社团",
@@ -116,7 +119,24 @@ def show_record(contact_id: int) -> str:
     names = {p.id: p.name for p in db.scalars(select(Person).where(Person.id.in_(actors)))} if actors else {}
     history = [(r, names.get(r.actor_id or 0, "系统"), changes(r.before, r.after)) for r in contact.revisions]
     return render_template("console/record.html", contact=contact, person=db.get(Person, contact.person_id),
-                           history=history, ACTION_ZH=ACTION_ZH, CONFIRMATION_ZH=CONFIRMATION_ZH)
+                           history=history, ACTION_ZH=ACTION_ZH, CONFIRMATION_ZH=CONFIRMATION_ZH,
+                           FETCH_ATTEMPTS=FETCH_ATTEMPTS)
+
+
+def evidence_photo(contact_id: int, evidence_id: int) -> Response:
+    """A record's evidence photo, to whoever may see the record (kept by jobs/evidence.py)."""
+    db = g.db
+    visible_or_403(db, Contact, contact_id, g.scope.contacts())
+    evidence = db.get(Evidence, evidence_id)
+    if evidence is None or evidence.contact_id != contact_id:
+        abort(404)
+    path = evidence_file(g.deps.settings, evidence)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:

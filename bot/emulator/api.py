@@ -1,5 +1,5 @@
-"""The emulator's WeCom server API: gettoken, message/send, media/upload and menu/create (plus the
-Official Account's token and message/custom/send), answering as WeCom does, errcodes included.
+"""The emulator's WeCom server API: gettoken, message/send, media/upload, media/get and menu/create
+(plus the Official Account's token and message/custom/send), answering as WeCom does, errcodes included.
 
 Pushed messages are kept per recipient in Redis, so the chat page shows reminders and digests.
 Tests inject faults: POST /emulator/api/faults {"path": "message/send", "errcode": 42001} makes
@@ -10,6 +10,8 @@ Example: GET /emulator/cgi-bin/gettoken?corpid=…&corpsecret=… → {"errcode"
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 import time
@@ -44,15 +46,39 @@ def calls(deps: Deps, path: str) -> int:
 
 
 def _answer(path: str, result: dict[str, Any]) -> Response:
+    return _call(path) or jsonify(result)
+
+
+def _call(path: str) -> Response | None:
+    """Count a call and answer an injected fault for it, if any (for answers that are not JSON)."""
     deps = _deps()
     counter = deps.key("emulator", "calls", path)
     deps.redis.incr(counter)
     deps.redis.expire(counter, INBOX_TTL)
     fault = deps.redis.lpop(deps.key("emulator", "faults", path))
-    if fault is not None:
-        code = int(fault)  # type: ignore[arg-type]
-        return jsonify(errcode=code, errmsg=f"emulated error {code}")
-    return jsonify(result)
+    if fault is None:
+        return None
+    code = int(fault)  # type: ignore[arg-type]
+    return jsonify(errcode=code, errmsg=f"emulated error {code}")
+
+
+def keep_image(deps: Deps, data: bytes, kind: str) -> str:
+    """Keep an image a person sends from the chat page; return its media id (as WeCom's, temporary)."""
+    media_id = "emu-" + secrets.token_hex(12)
+    encoded = base64.b64encode(data).decode("ascii")
+    deps.redis.set(deps.key("emulator", "image", media_id), f"{kind};{encoded}", ex=INBOX_TTL)
+    return media_id
+
+
+def kept_image(deps: Deps, media_id: str) -> tuple[bytes, str] | None:
+    raw = deps.redis.get(deps.key("emulator", "image", media_id))
+    if not raw:
+        return None
+    kind, _, encoded = str(raw).partition(";")
+    try:
+        return base64.b64decode(encoded, validate=True), kind
+    except binascii.Error:
+        return None
 
 
 def _valid_token() -> bool:
@@ -124,6 +150,21 @@ def custom_send() -> Response:
     if result.get_json()["errcode"] == 0:  # type: ignore[index]
         _store([f"openid:{body.get('touser', '')}"], {"msgtype": msgtype, msgtype: body.get(msgtype)})
     return result
+
+
+@emulator_bp.get("/cgi-bin/media/get")
+def media_get() -> Response:
+    """The file itself, as WeCom answers media/get; errors as JSON."""
+    fault = _call("media/get")
+    if fault is not None:
+        return fault
+    if not _valid_token():
+        return jsonify(errcode=40014, errmsg="invalid access_token")
+    image = kept_image(_deps(), request.args.get("media_id", ""))
+    if image is None:
+        return jsonify(errcode=40007, errmsg="invalid media_id")
+    data, kind = image
+    return Response(data, mimetype=kind)
 
 
 @emulator_bp.post("/cgi-bin/media/upload")

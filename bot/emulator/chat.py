@@ -10,6 +10,8 @@ Example: POST /emulator/api/send {"userid": "zhaojianguo01", "text": "帮助"} �
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 import time
 from typing import Any
@@ -22,11 +24,13 @@ from bot.channels.xml import write_fields
 from bot.context import Deps
 from bot.db import school_by_code
 from bot.emulator import emulator_bp
-from bot.emulator.api import pushed
+from bot.emulator.api import keep_image, kept_image, pushed
 from bot.models import Person
 from bot.roles import ALL_ROLES, ROLE_NAMES_ZH
 
 MENU_WORDS = ("记录", "进度", "帮助")
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _deps() -> Deps:
@@ -67,6 +71,10 @@ def send() -> Response:
     fields: dict[str, str | int] = {"ToUserName": app.corp_id, "FromUserName": userid, "CreateTime": now}
     if body.get("event"):
         fields.update(MsgType="event", Event=str(body["event"]), EventKey=str(body.get("key", "")))
+    elif body.get("image"):
+        media_id = _image_from(deps, str(body["image"]))
+        fields.update(MsgType="image", PicUrl=f"{request.host_url}emulator/media/{media_id}", MediaId=media_id,
+                      MsgId=_msg_id())
     elif body.get("location"):
         loc = body["location"]
         fields.update(MsgType="location", Location_X=str(loc.get("lat", "")), Location_Y=str(loc.get("lng", "")),
@@ -91,6 +99,31 @@ def send() -> Response:
         else:
             result["reply"] = {"text": reply.get("Content", "")}
     return jsonify(result)
+
+
+def _image_from(deps: Deps, data_url: str) -> str:
+    """Keep a picture the page sends as a data: URL (PNG, JPEG, GIF or WebP, up to 2 MB); 400 otherwise."""
+    header, _, encoded = data_url.partition(",")
+    kind = header.removeprefix("data:").removesuffix(";base64")
+    if kind not in IMAGE_TYPES or not header.endswith(";base64"):
+        abort(400, "只能发送 PNG、JPEG、GIF 或 WebP 图片")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        abort(400, "图片数据有误")
+    if not data or len(data) > IMAGE_MAX_BYTES:
+        abort(400, "图片不能超过 2 MB")
+    return keep_image(deps, data, kind)
+
+
+@emulator_bp.get("/media/<media_id>")
+def media(media_id: str) -> Response:
+    """A picture sent from the chat page (the PicUrl of its image message)."""
+    image = kept_image(_deps(), media_id)
+    if image is None:
+        abort(404)
+    data, kind = image
+    return Response(data, mimetype=kind)
 
 
 @emulator_bp.get("/api/inbox/<userid>")

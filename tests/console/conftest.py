@@ -62,6 +62,7 @@ class Seed:
     group: int
     link_zhao: int  # zhao → 王丽
     free_mentee: int  # a counselor nobody links to
+    photo_zhao: int  # the image evidence of contact_zhao (not fetched from WeCom)
 
 
 def local(deps: Deps, iso: str) -> datetime:
@@ -112,7 +113,8 @@ def seed_school(deps: Deps) -> Seed:
                         source_text="今天去3号楼215宿舍看望学生，聊了考研")
         db.add(Evidence(contact_id=c_zhao, kind="location", latitude=38.04, longitude=114.51, label="3号楼",
                         at=local(deps, "2026-11-24T20:01")))
-        db.add(Evidence(contact_id=c_zhao, kind="image", media_id="MEDIA-123", at=local(deps, "2026-11-24T20:02")))
+        photo = Evidence(contact_id=c_zhao, kind="image", media_id="MEDIA-123", at=local(deps, "2026-11-24T20:02"))
+        db.add(photo)
         talk = record(db, deps, zhao, "2026-11-20T18:00", kind="mentee_talk", venue="talk",
                       occurred_on=date(2026, 11, 20), counterparts=["wangli01"], topics=["职称评聘"],
                       source_text="今天约谈王丽老师，聊职称评聘")
@@ -186,7 +188,7 @@ def seed_school(deps: Deps) -> Seed:
                              .limit(1))
         assert free is not None
         return Seed(school.id, second.id, zhao.id, qian.id, kong.id, lisiqi.id, c_zhao, edited, c_qian, c_kong, deleted,
-                    anon.id, dept.id, mine.id, done.id, group.id, link, free)
+                    anon.id, dept.id, mine.id, done.id, group.id, link, free, photo.id)
 
 
 def add_account(deps: Deps, username: str, role: str, userid: str | None = None, department: str = "",

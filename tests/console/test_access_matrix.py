@@ -56,6 +56,8 @@ CASES = (
     Case("console.record", "GET", lambda s: f"/console/records/{s.contact_qian}", ok("admin", "province")),
     Case("console.record", "GET", lambda s: f"/console/records/{s.contact_kong}",
          ok("admin", "department_head", "province")),
+    Case("console.evidence_photo", "GET", lambda s: f"/console/records/{s.contact_zhao}/evidence/{s.photo_zhao}",
+         ok("admin", "leader", "province", code=404)),  # who may see it: not fetched yet; the others: 403
     Case("console.concerns", "GET", lambda s: "/console/concerns", ok(*ALL)),
     Case("console.concern", "GET", lambda s: f"/console/concerns/{s.concern_dept}",
          ok("admin", "department_head", "province")),

@@ -84,7 +84,7 @@ def test_record_shows_source_evidence_history_and_confirmation(client: FlaskClie
     login_as(client, "admin")
     html = client.get(f"/console/records/{seed.contact_zhao}").get_data(as_text=True)
     assert "今天去3号楼215宿舍看望学生，聊了考研" in html
-    assert "位置：3号楼" in html and "MEDIA-123" in html
+    assert "位置：3号楼" in html and "正在从企业微信取回" in html  # the photo is not fetched yet
     assert "登记" in html
     edited = client.get(f"/console/records/{seed.contact_edited}").get_data(as_text=True)
     assert "修改" in edited and "食堂 → 班级" in edited

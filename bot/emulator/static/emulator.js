@@ -8,6 +8,7 @@
   const text = document.getElementById("text");
   const sendButton = document.getElementById("send");
   const menuButtons = Array.from(document.querySelectorAll(".menu"));
+  const photo = document.getElementById("photo-file");
   let current = null;        // {userid, name, roles}
   let inboxNext = 0;         // index of the next pushed message to fetch
   let pollTimer = null;
@@ -97,6 +98,7 @@
 
   function setBusy(busy) {
     sendButton.disabled = busy || !current;
+    photo.disabled = busy || !current;
     menuButtons.forEach((b) => { b.disabled = busy || !current; });
   }
 
@@ -144,6 +146,18 @@
       e.preventDefault();
       document.getElementById("composer").requestSubmit();
     }
+  });
+  photo.addEventListener("change", () => {
+    const file = photo.files[0];
+    photo.value = "";
+    if (!current || !file) return;
+    if (file.size > 2 * 1024 * 1024) {
+      add("note", "图片不能超过 2 MB");
+      return;
+    }
+    const reader = new FileReader();
+    reader.onload = () => post({image: reader.result}, "〔照片〕" + file.name);
+    reader.readAsDataURL(file);
   });
   menuButtons.forEach((b) => b.addEventListener("click", () => {
     if (current) post({event: "click", key: b.dataset.key}, "〔菜单〕" + b.dataset.key);
