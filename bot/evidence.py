@@ -5,12 +5,19 @@ named by the evidence row (jobs/evidence.py fetches them from WeCom; the console
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
 from bot.models import Evidence
 
 FETCH_ATTEMPTS = 5  # a photo not fetched after this many tries is given up
+VALID_FOR = timedelta(days=3)  # WeCom keeps a temporary media id this long
+
+
+def given_up(evidence: Evidence, now: datetime) -> bool:
+    """Whether a photo not stored yet will never be: too many failed tries, or its media id expired."""
+    return evidence.fetch_attempts >= FETCH_ATTEMPTS or evidence.at < now - VALID_FOR
 
 
 def store_photo(settings: Settings, relative: str, data: bytes) -> None:

@@ -11,7 +11,6 @@ calls media/get and writes instance/evidence/default/17.jpg.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import requests
 from sqlalchemy import select
@@ -20,13 +19,12 @@ from bot.channels.registry import build_channel
 from bot.channels.wecom import WecomChannel
 from bot.channels.wecom_api import ApiError, TransportError
 from bot.context import Deps
-from bot.evidence import FETCH_ATTEMPTS, store_photo
+from bot.evidence import FETCH_ATTEMPTS, VALID_FOR, store_photo
 from bot.models import Contact, Evidence, School
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
-VALID_FOR = timedelta(days=3)  # WeCom keeps a temporary media id this long
 MAX_BYTES = 10 * 1024 * 1024  # WeCom's limit for an image
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
 

@@ -20,7 +20,7 @@ from bot.console import stats
 from bot.console.access import visible_or_403
 from bot.console.paging import Page, paginate
 from bot.contacts import KIND_ZH, VENUE_ZH
-from bot.evidence import FETCH_ATTEMPTS, evidence_file
+from bot.evidence import evidence_file, given_up
 from bot.models import Contact, ContactCounterpart, Evidence, Person
 from bot.records_export import CONFIRMATION_ZH
 
@@ -120,7 +120,7 @@ def show_record(contact_id: int) -> str:
     history = [(r, names.get(r.actor_id or 0, "系统"), changes(r.before, r.after)) for r in contact.revisions]
     return render_template("console/record.html", contact=contact, person=db.get(Person, contact.person_id),
                            history=history, ACTION_ZH=ACTION_ZH, CONFIRMATION_ZH=CONFIRMATION_ZH,
-                           FETCH_ATTEMPTS=FETCH_ATTEMPTS)
+                           given_up={e.id for e in contact.evidence if given_up(e, g.deps.clock())})
 
 
 def evidence_photo(contact_id: int, evidence_id: int) -> Response:

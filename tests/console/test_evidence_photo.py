@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,13 @@ def test_a_photo_given_up_says_so(photo_client: FlaskClient, seed: Seed) -> None
     deps: Deps = photo_client.application.extensions["bot"]
     with deps.sessions.begin() as db:
         db.get(Evidence, photo(deps, seed.contact_zhao).id).fetch_attempts = FETCH_ATTEMPTS  # type: ignore[union-attr]
+    login_as(photo_client, "admin")
+    assert "未能从企业微信取回" in photo_client.get(f"/console/records/{seed.contact_zhao}").get_data(as_text=True)
+
+
+def test_a_photo_whose_media_id_expired_says_so(photo_client: FlaskClient, seed: Seed) -> None:
+    deps: Deps = photo_client.application.extensions["bot"]
+    deps.clock.moment += timedelta(days=4)  # type: ignore[attr-defined]
     login_as(photo_client, "admin")
     assert "未能从企业微信取回" in photo_client.get(f"/console/records/{seed.contact_zhao}").get_data(as_text=True)
 
