@@ -24,11 +24,10 @@ class ConversationState:
     def key(self) -> str:
         return self._key
 
-    def prime(self, raw: bytes | str | None) -> ConversationState:
+    def prime(self, raw: bytes | str | None) -> None:
         """Take the stored value as already read (the dispatcher reads it with the roster version)."""
         self._cache = json.loads(raw) if raw else None
         self._loaded = True
-        return self
 
     def get(self) -> dict[str, Any] | None:
         """Return the stored step and its draft fields, or None."""

@@ -3,7 +3,8 @@
 Passwords are hashed with werkzeug.security (scrypt); five failures within 15 minutes lock the
 username for 15 minutes (a TTL'd Redis counter, so every worker sees it), and twenty from one
 address lock that address for 15 minutes whatever usernames it tries (with `[app] proxy_hops` set,
-as behind nginx, so that the address is the visitor's own); a wrong username costs as much time as a wrong password, so names cannot be probed.
+as behind nginx, so that the address is the visitor's own); a wrong username costs as much time as
+a wrong password, so names cannot be probed.
 Example: POST /login with username=wang&password=…&csrf_token=… → 302 to /console/.
 """
 
@@ -49,18 +50,17 @@ def client_address_key(deps: Deps) -> str:
     return deps.key("console-login-fail-from", request.remote_addr or "unknown")
 
 
-def is_locked(deps: Deps, username: str, limit: int = MAX_FAILURES, key: str = "") -> bool:
-    """Tell whether a username (or, given its key, an address) has failed too often recently."""
-    count = deps.redis.get(key or failure_key(deps, username))
+def is_locked(deps: Deps, key: str, limit: int) -> bool:
+    """Tell whether a failure counter (a username's or an address's) has reached its limit."""
+    count = deps.redis.get(key)
     return count is not None and int(count) >= limit
 
 
-def count_failure(deps: Deps, username: str, limit: int = MAX_FAILURES, key: str = "") -> int:
+def count_failure(deps: Deps, key: str, limit: int) -> int:
     """Count one failed attempt; the window starts at the first failure and is extended when locking."""
-    k = key or failure_key(deps, username)
-    count = int(deps.redis.incr(k))
+    count = int(deps.redis.incr(key))
     if count == 1 or count >= limit:
-        deps.redis.expire(k, LOCK_SECONDS)
+        deps.redis.expire(key, LOCK_SECONDS)
     return count
 
 
@@ -100,9 +100,9 @@ def _authenticate(db: Session, deps: Deps, username: str, password: str) -> str:
     if not username:
         return WRONG
     from_key = client_address_key(deps)
-    if from_key and is_locked(deps, username, MAX_ADDRESS_FAILURES, from_key):
+    if from_key and is_locked(deps, from_key, MAX_ADDRESS_FAILURES):
         return ADDRESS_LOCKED
-    if is_locked(deps, username):
+    if is_locked(deps, failure_key(deps, username), MAX_FAILURES):
         return LOCKED
     account = db.scalar(select(ConsoleAccount).where(func.lower(ConsoleAccount.username) == username))
     ok = check_password_hash(account.password_hash if account else _DUMMY_HASH, password)
@@ -110,8 +110,8 @@ def _authenticate(db: Session, deps: Deps, username: str, password: str) -> str:
     viewer = viewer_for_account(db, account) if account is not None and account.active and ok else None
     if viewer is None:
         if from_key:
-            count_failure(deps, username, MAX_ADDRESS_FAILURES, from_key)  # a success never resets it
-        if count_failure(deps, username) == MAX_FAILURES:
+            count_failure(deps, from_key, MAX_ADDRESS_FAILURES)  # a success never resets it
+        if count_failure(deps, failure_key(deps, username), MAX_FAILURES) == MAX_FAILURES:
             db.add(AuditLog(school_id=account.school_id if account else None, actor=f"console:{username}"[:64],
                             action="console.lockout", target=username, detail={"failures": MAX_FAILURES}, at=now))
             return LOCKED

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -18,8 +17,7 @@ from bot.evidence import FETCH_ATTEMPTS, store_photo
 from bot.models import Evidence
 from bot.web import create_app
 from tests.console.conftest import Seed, login_as
-
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+from tests.wecom.test_evidence_photos import PNG
 
 
 @pytest.fixture
