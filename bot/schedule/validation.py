@@ -61,6 +61,7 @@ def schedule_problems(s: Settings) -> list[str]:
     except ValueError as exc:
         problems.append(f"[digest] weekday: {exc}")
     _time(s.digest.time, "[digest] time", problems)
+    _time(s.report.time, "[report] time", problems)
     if s.digest.examples < 0:
         problems.append("[digest] examples must not be negative")
     if not 200 <= s.digest.markdown_limit <= 2048:
