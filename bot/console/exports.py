@@ -33,7 +33,7 @@ from bot.console.reports import (
     resolve_term,
     term_choices,
 )
-from bot.console.sheets import CSV_MIME, XLSX_MIME, Sheet, csv_bytes, workbook_bytes
+from bot.sheets import CSV_MIME, XLSX_MIME, Sheet, csv_bytes, workbook_bytes
 from bot.models import Concern, Person, School
 from bot.records_export import record_rows, write_records
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.config import Settings
 from bot.console import stats
 from bot.console.access import Scope
-from bot.console.sheets import Sheet, workbook_bytes
+from bot.sheets import Sheet, workbook_bytes
 from bot.console.stats import LinkRow, PersonRow, Tally
 from bot.console.upstream import enabled_rules, semesters_before, teaching_weeks
 from bot.contacts import KIND_ZH, VENUE_ZH

@@ -145,7 +145,7 @@ def test_leader_concerns_export_is_their_own(client: FlaskClient, seed: Seed) ->
 
 
 def test_spreadsheet_cells_never_run_formulas() -> None:
-    from bot.console.sheets import Sheet, csv_bytes, workbook_bytes
+    from bot.sheets import Sheet, csv_bytes, workbook_bytes
 
     rows = [["=HYPERLINK(\"http://evil\")", "+1", "正常\x01", 3, 2.5, True, None]]
     book = load_workbook(io.BytesIO(workbook_bytes([Sheet("s", ("a", "b", "c", "d", "e", "f", "g"), rows)])))
@@ -160,7 +160,7 @@ def test_spreadsheet_cells_never_run_formulas() -> None:
 def test_big_report_writes_fast() -> None:
     import time
 
-    from bot.console.sheets import Sheet, workbook_bytes
+    from bot.sheets import Sheet, workbook_bytes
 
     rows = [[f"第{i % 100}大学", f"u{i}", f"人员{i}", 35, 2.5, "人员3、人员4"] * 3 for i in range(30_000)]
     start = time.perf_counter()
