@@ -141,16 +141,17 @@ def evaluate(db: Session, settings: Settings, at: datetime, *, as_of: date | Non
 
 
 def ledger(db: Session, settings: Settings, at: datetime, start: date, end: date, *, scope: Scope | None = None,
-           with_records: bool = False, weeks: bool = False, evidence: bool = False) -> Evaluation:
+           with_records: bool = False, weeks: bool = False, evidence: bool = False,
+           counts_only: bool = False) -> Evaluation:
     """Return, for everyone in a scope, the counts over [start, end) and every obligation in each period
     overlapping it that has begun by `at`: each teaching week, month, quarter and semester (per linked
     counselor/teacher for N7, N8). `weeks`: also the counts of each ISO week overlapping the span;
-    `evidence`: count the records with photos and locations."""
+    `evidence`: count the records with photos and locations; `counts_only`: no obligations."""
     cal = calendar_for(settings)
     today = cal.local_day(at)
     as_of = min(end - timedelta(days=1), today)
     every: dict[str, list[Period]] = {}
-    for kind in PERIOD_KINDS:
+    for kind in () if counts_only else PERIOD_KINDS:
         found = [p for p in cal.periods_between(kind, start, end) if p.start <= today and not cal.off_session(p)]
         if kind == "week":
             found = [p for p in found if cal.week_info(p.start).teaching]
@@ -190,8 +191,8 @@ def _run(db: Session, settings: Settings, at: datetime, scope: Scope, span: tupl
     all_periods = [p for ps in ev.every.values() for p in ps]
     lo = min([span[0], *(p.start for p in all_periods)])
     hi = max([span[1], *(p.end for p in all_periods)])
-    links = links_between(db, scope, lo, hi)
-    pauses = pauses_between(db, scope, lo, hi)
+    links = links_between(db, scope, lo, hi) if link_rules else {}
+    pauses = pauses_between(db, scope, lo, hi) if all_periods else {}
     by_person: dict[int, list[ContactRow]] = defaultdict(list)
     if with_records:
         for row in contact_rows(db, scope, lo, hi, {k for r in rules for k in r.kinds}):
