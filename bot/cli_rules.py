@@ -133,6 +133,7 @@ def cmd_links_standing(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
+    from bot.config import school_settings
     from bot.context import Deps, fixed_clock
     from bot.models import School
     from bot.rules.queries import Scope
@@ -143,8 +144,9 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
     try:
         _require_schema(deps)
         with deps.sessions() as db:
-            ids = [_school(db, args.school, settings).id] if args.school else list(db.scalars(select(School.id)))
-            plans = [p for sid in ids for p in due_reminders(db, settings, at, Scope(school_id=sid))]
+            schools = [_school(db, args.school, settings)] if args.school else list(db.scalars(select(School)))
+            plans = [p for school in schools for p in due_reminders(db, school_settings(settings, school.code), at,
+                                                                    Scope(school_id=school.id))]
     finally:
         deps.close()
     if args.json:
@@ -161,6 +163,7 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import timedelta
 
+    from bot.config import school_settings
     from bot.context import Deps
     from bot.rules.digest_data import build_digest
     from bot.rules.digest_render import digest_json, render_markdown
@@ -179,7 +182,8 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         else:
             week = week_of(deps.today(now) - timedelta(days=7))
         with deps.sessions() as db:
-            digest = build_digest(db, settings, _school(db, args.school, settings), week, now)
+            school = _school(db, args.school, settings)
+            digest = build_digest(db, school_settings(settings, school.code), school, week, now)
     finally:
         deps.close()
     if args.xlsx:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
+from bot.config import Settings, school_settings
 from bot.context import Deps
 from bot.messages import Attachment, Reply
 from bot.models import Person, PersonRole, School
@@ -114,7 +114,8 @@ def send_weekly_digest(deps: Deps) -> int:
                 db.flush()  # claims (school, week): a second scheduler fails here and rolls back
                 school = db.get(School, school_id)
                 assert school is not None
-                run.messages, path = deliver_digest(db, deps.settings, school, week, now)
+                settings = school_settings(deps.settings, school.code)  # its own rules and calendar
+                run.messages, path = deliver_digest(db, settings, school, week, now)
                 run.file_path = str(path)
                 count = run.messages
             total += count

@@ -43,6 +43,7 @@ class Counts:
 
     kinds: dict[str, int] = field(default_factory=dict)  # records per kind
     half_days: float = 0.0  # front-line half-days (N5)
+    students: int = 0  # students met in person, as reported
     backdated: int = 0  # sent more than [contacts] backdate_mark_days after the day (N20)
     confirmed: int = 0  # talks/activities the counselor or teacher confirmed (N20)
     disputed: int = 0
@@ -67,6 +68,7 @@ class Counts:
         for kind, n in other.kinds.items():
             self.kinds[kind] = self.kinds.get(kind, 0) + n
         self.half_days += other.half_days
+        self.students += other.students
         self.backdated += other.backdated
         self.confirmed += other.confirmed
         self.disputed += other.disputed
@@ -81,6 +83,7 @@ class Counts:
             "ideology_lecture": self.n(IDEOLOGY_LECTURE), "mentee_talk": self.n(MENTEE_TALK),
             "mentee_activity": self.n(MENTEE_ACTIVITY), "frontline": self.n(FRONTLINE),
             "frontline_half_days": round(self.half_days, 1), "online": self.n(ONLINE), "records": self.records,
+            "students": self.students,
             "backdated": self.backdated, "confirmed": self.confirmed, "disputed": self.disputed,
             "unconfirmed": self.unconfirmed, "with_photo": self.photos, "with_location": self.located,
         }
@@ -88,13 +91,15 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class _Row:
-    """One (kind, back-dated, confirmation) group of a person's records: contacts and half-days per window."""
+    """One (kind, back-dated, confirmation) group of a person's records: contacts, half-days and students
+    per window."""
 
     kind: str
     backdated: bool
     confirmation: str
     n: tuple[int, ...]
     half: tuple[float, ...]
+    students: tuple[int, ...]
 
 
 class Tally:
@@ -122,6 +127,7 @@ class Tally:
                 continue
             out.kinds[r.kind] = out.kinds.get(r.kind, 0) + n
             out.half_days += r.half[window]
+            out.students += r.students[window] if r.kind in IN_PERSON_KINDS else 0
             out.backdated += n if r.backdated else 0
             out.confirmed += n if r.confirmation == "confirmed" else 0
             out.disputed += n if r.confirmation == "disputed" else 0
@@ -142,6 +148,7 @@ def tally_contacts(db: Session, scope: Scope, windows: Sequence[Window], evidenc
         inside = and_(Contact.occurred_on >= start, Contact.occurred_on < end)
         cols.append(func.sum(case((inside, 1), else_=0)))
         cols.append(func.sum(case((inside, func.coalesce(Contact.half_days, 0.0)), else_=0.0)))
+        cols.append(func.sum(case((inside, func.coalesce(Contact.students, 0)), else_=0)))
     stmt = (select(*cols)
             .where(Contact.deleted_at.is_(None), Contact.kind.in_(CONTACT_KINDS), Contact.occurred_on >= lo,
                    Contact.occurred_on < hi, *scope.on(Contact.person_id, Contact.school_id))
@@ -149,8 +156,9 @@ def tally_contacts(db: Session, scope: Scope, windows: Sequence[Window], evidenc
     for row in db.execute(stmt):
         values = row[4:]
         tally.rows[row[0]].append(_Row(row[1], bool(row[2]), row[3] or "none",
-                                       tuple(int(v or 0) for v in values[0::2]),
-                                       tuple(float(v or 0.0) for v in values[1::2])))
+                                       tuple(int(v or 0) for v in values[0::3]),
+                                       tuple(float(v or 0.0) for v in values[1::3]),
+                                       tuple(int(v or 0) for v in values[2::3])))
     if evidence is not None:
         tally.evidence = evidence_counts(db, scope, windows[evidence])
     return tally
