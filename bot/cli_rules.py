@@ -5,6 +5,7 @@ Examples:
     contactbot links suggest
     contactbot reminders preview --at 2026-11-26T17:00 --json
     contactbot digest --week 2026-W47 --xlsx digest.xlsx
+    contactbot digest --province
     contactbot scheduler
 """
 
@@ -59,6 +60,7 @@ def add_commands(sub: Any) -> None:
     out.add_argument("--json", action="store_true")
     out.add_argument("--xlsx", metavar="FILE", help="write the workbook to FILE")
     digest.add_argument("--school", default="")
+    digest.add_argument("--province", action="store_true", help="the province's digest over every school (N15)")
     digest.set_defaults(fn=cmd_digest)
 
     sched = sub.add_parser("scheduler", help="run the scheduled jobs (reminders, digest, outbox) until stopped")
@@ -168,6 +170,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.rules.digest_data import build_digest
     from bot.rules.digest_render import digest_json, render_markdown
     from bot.rules.digest_xlsx import write_xlsx
+    from bot.rules.province_digest import build_province_digest, render_province_markdown
     from bot.schedule.periods import parse_week_key, week_of
 
     deps = Deps.build(settings)
@@ -182,6 +185,11 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         else:
             week = week_of(deps.today(now) - timedelta(days=7))
         with deps.sessions() as db:
+            if args.province:
+                if args.xlsx or args.json:
+                    raise UserError("--province 只输出 markdown；各校明细请用 contactbot report province")
+                print(render_province_markdown(build_province_digest(db, settings, week, now)))
+                return 0
             school = _school(db, args.school, settings)
             digest = build_digest(db, school_settings(settings, school.code), school, week, now)
     finally:

@@ -172,6 +172,7 @@ class SchedulerSettings:
     confirmations_minutes: int = 60
     concern_deadlines_minutes: int = 15
     evidence_minutes: int = 5
+    report_minutes: int = 30
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ lease (jobs/lease.py). Every job is an idempotent `fn(deps) -> int` over our own
 start and then on an interval, so whatever was missed during downtime is caught up from the tables
 (not from APScheduler's misfire handling).
 
-Jobs: `lease` (renew or take over), `reminders`, `digest`, `confirmations`, `concern-deadlines`
-and `outbox`.
+Jobs: `lease` (renew or take over), `reminders`, `digest`, `confirmations`, `concern-deadlines`,
+`evidence`, `report` and `outbox`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from jobs.evidence import fetch_evidence
 from jobs.lease import Lease
 from jobs.outbox import flush_outbox
 from jobs.reminders import send_due_reminders
+from jobs.report import send_reports
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def register(scheduler: BaseScheduler, deps: Deps, lease: Lease | None = None,
     add(guard(mark_unconfirmed_records), "interval", minutes=s.confirmations_minutes, id="confirmations")
     add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
     add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
+    add(guard(send_reports), "interval", minutes=s.report_minutes, id="report")
     add(guard(flush_outbox), "interval", seconds=outbox_seconds, id="outbox")
 
 
