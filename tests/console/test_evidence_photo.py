@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-
-import io
-import zipfile
 
 import pytest
 from flask.testing import FlaskClient

@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 import pytest
-
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from werkzeug.test import TestResponse
