@@ -89,7 +89,9 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
     text = str(value)
     if not text.isprintable():  # newlines are fine in XML; control characters are not
         text = _NOT_XML.sub("", text)
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def _sheet_xml(spec: Sheet) -> str:

@@ -23,6 +23,7 @@ from bot.concerns.export import FIELDS as CONCERN_FIELDS
 from bot.concerns.export import HEADERS_ZH as CONCERN_HEADERS
 from bot.concerns.export import concern_rows
 from bot.concerns.render import RATING_ZH
+from bot.console import stats
 from bot.console.access import visible_or_403
 from bot.console.concern_board import board_filters
 from bot.console.models import DEPARTMENT_HEAD
@@ -45,9 +46,9 @@ JSON_MIME = "application/json"
 def show_exports() -> str:
     """List the downloads the viewer may take, with the term to report on."""
     db, scope = g.db, g.scope
-    departments: list[str] = []
+    departments: list[str] = []  # whose leaders a department summary can cover (述职评议)
     if scope.viewer.role != DEPARTMENT_HEAD and scope.single_school is not None and scope.whole_schools:
-        departments = sorted(d for d in db.scalars(select(Person.department).where(scope.people()).distinct()) if d)
+        departments = sorted({p.department for p in stats.leaders(db, scope.people()) if p.department})
     return render_template("console/exports.html", terms=term_choices(view_settings(), g.deps.today()),
                            person_id=g.viewer.person_id, departments=departments)
 

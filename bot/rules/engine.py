@@ -118,7 +118,6 @@ class Evaluation:
     records: dict[int, ContactRow] = field(default_factory=dict)
     span: tuple[date, date] = (date.min, date.min)  # [start, end) the counts cover (ledger only)
     every: dict[str, list[Period]] = field(default_factory=dict)  # the periods evaluated, per kind
-    settings: Settings | None = None
 
 
 def _pause_note(pauses: list[PauseRow]) -> str:
@@ -169,7 +168,7 @@ def _run(db: Session, settings: Settings, at: datetime, scope: Scope, span: tupl
     today = cal.local_day(at)
     current = {kind: cal.period(kind, as_of) for kind in PERIOD_KINDS}
     ev = Evaluation(today, as_of, cal.week_info(as_of), current, rules, {}, span=span,
-                    every={k: every.get(k, []) for k in {r.period for r in rules}}, settings=settings)
+                    every={k: every.get(k, []) for k in {r.period for r in rules}})
     people = obligated_people(db, scope, LEADER_ROLES | {role for r in rules for role in r.roles})
     if not people:
         return ev
@@ -182,7 +181,7 @@ def _run(db: Session, settings: Settings, at: datetime, scope: Scope, span: tupl
     week_windows = cal.periods_between("week", *span) if weeks else []
     for w in week_windows:
         windows.setdefault((w.start, w.end), len(windows))
-    tally = tally_contacts(db, scope, list(windows), evidence=0 if evidence else None)
+    tally = tally_contacts(db, scope, list(windows), evidence=evidence)
 
     link_rules = [r for r in rules if r.per_link and ev.every.get(r.period)]
     link_periods = sorted({p for r in link_rules for p in ev.every[r.period]}, key=lambda p: (p.start, p.kind))
@@ -249,35 +248,18 @@ class _Judge:
     def __call__(self, status: PersonStatus, rule: Rule, period: Period, working: tuple[date, ...],
                  excusing: list[PauseRow], links: list[LinkSpan], records: list[ContactRow]) -> list[Obligation]:
         pid, ev = status.person.id, self.ev
-        away = [p for p in excusing if p.start < period.end and p.until > period.start]
+        away = [p for p in excusing if p.start < period.end and p.until > period.start] if excusing else []
         available = tuple(d for d in working if not any(p.covers(d) for p in away)) if away else working
         excused = len(available) < len(working) and len(available) < self.cal.min_working_days
-        note = _pause_note(away) if excused else ""
-        required = rule.share * 2 * len(available) if rule.share else float(rule.count)
-        ended = ev.today >= period.end
-
-        def one(done: float, mentee: MenteeRow | None) -> Obligation:
-            ids = tuple(r.id for r in records if r.kind in rule.kinds and period.contains(r.occurred_on)
-                        and (mentee is None or mentee.id in r.counterparts)) if records else ()
-            if required > 0 and done >= required:
-                state = MET
-            elif excused or required <= 0:
-                state = EXCUSED
-            elif ended:
-                state = OVERDUE
-            else:
-                state = DUE
-            return Obligation(pid, rule, period, required, done, state, mentee, note if state == EXCUSED else "", ids,
-                              ended)
-
+        verdict = _Verdict(pid, rule, period, rule.share * 2 * len(available) if rule.share else float(rule.count),
+                           excused, _pause_note(away) if excused else "", ev.today >= period.end, records)
         if rule.per_link:
             ref = min(period.last_day, ev.as_of)  # the counselors/teachers linked at the period's end (or today)
             window = self.lindex[(period.start, period.end)]
-            return [one(self.with_mentee(pid, link.mentee.id, rule.kinds, window), link.mentee)
+            return [verdict.judge(self.with_mentee(pid, link.mentee.id, rule.kinds, window), link.mentee)
                     for link in links if link.holds(ref)]
         window = self.windows[(period.start, period.end)]
-        return [one(self.tally.done(pid, rule.kinds, window, half_days=bool(rule.share)), None)]
-
+        return [verdict.judge(self.tally.done(pid, rule.kinds, window, half_days=bool(rule.share)), None)]
 
     def with_mentee(self, pid: int, mentee_id: int, kinds: tuple[str, ...], window: int) -> float:
         """Return a leader's contacts of some kinds naming one counselor/teacher in one period."""
@@ -286,6 +268,36 @@ class _Judge:
             per_window = self.lcounts.get((pid, mentee_id, kind))
             total += per_window[window] if per_window else 0
         return float(total)
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """What holds for one person, rule and period whoever the linked one: required, excused, ended."""
+
+    pid: int
+    rule: Rule
+    period: Period
+    required: float
+    excused: bool
+    note: str
+    ended: bool
+    records: list[ContactRow]
+
+    def judge(self, done: float, mentee: MenteeRow | None) -> Obligation:
+        """The obligation, given what was done (for one linked counselor/teacher, or in all)."""
+        rule, period, required = self.rule, self.period, self.required
+        ids = tuple(r.id for r in self.records if r.kind in rule.kinds and period.contains(r.occurred_on)
+                    and (mentee is None or mentee.id in r.counterparts)) if self.records else ()
+        if required > 0 and done >= required:
+            state = MET
+        elif self.excused or required <= 0:
+            state = EXCUSED
+        elif self.ended:
+            state = OVERDUE
+        else:
+            state = DUE
+        return Obligation(self.pid, rule, period, required, done, state, mentee,
+                          self.note if state == EXCUSED else "", ids, self.ended)
 
 
 def describe_gap(o: Obligation) -> str:

@@ -58,7 +58,7 @@ def leader_record(db: Session, settings: Settings, at: datetime, person: Person,
     else:  # not (or no longer) a leader: still what they recorded, counted the same way
         row = PersonRow(person.id, person.school_id, person.userid, person.name, person.department,
                         set(person.roles), person.title)
-        counts = tally_contacts(db, scope, [(term.start, term.end)], evidence=0).counts(person.id, 0)
+        counts = tally_contacts(db, scope, [(term.start, term.end)], evidence=True).counts(person.id, 0)
         line = LeaderLine(row, school, counts, [])
     record = LeaderRecord(line, person, school, term, at)
     record.contacts = list(db.scalars(

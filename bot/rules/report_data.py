@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.models import Concern, Person, School
 from bot.roles import MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT_AFFAIRS_HEAD
 from bot.rules.catalog import RULE_IDS, Rule
-from bot.rules.engine import EXCUSED, MET, OVERDUE, Evaluation, Obligation, ledger
+from bot.rules.engine import EXCUSED, MET, OVERDUE, Obligation, ledger
 from bot.rules.queries import PersonRow
 from bot.rules.school_groups import school_groups
 from bot.rules.tally import Counts
@@ -51,14 +51,13 @@ class Rate:
         return self.met / self.due if self.due else None
 
     def add(self, o: Obligation) -> None:
-        state = obligation_state(o)
-        if state == "excused":
+        if o.state == EXCUSED:
             self.excused += 1
         elif not o.ended:
             self.in_progress += 1
         else:
             self.due += 1
-            self.met += state == "met"
+            self.met += o.state == MET
 
     def merge(self, other: Rate) -> None:
         self.met += other.met
@@ -151,7 +150,14 @@ class SchoolBlock:
 
     @cached_property
     def rates(self) -> dict[str, Rate]:
-        return rates_of(o for line in self.leaders for o in line.obligations)
+        """Each rule's rate over its leaders (the sum of theirs), in the catalog's order, and "all"."""
+        total: dict[str, Rate] = {}
+        for line in self.leaders:
+            for rule_id, rate in line.rates.items():
+                total.setdefault(rule_id, Rate()).merge(rate)
+        ordered = {rid: total[rid] for rid in RULE_IDS if rid in total}
+        ordered["all"] = total.get("all", Rate())
+        return ordered
 
     def with_role(self, role: str) -> int:
         return sum(role in line.person.roles for line in self.leaders)
@@ -198,18 +204,17 @@ def build_report(db: Session, settings: Settings, at: datetime, term: Term, scho
     blocks: dict[int, SchoolBlock] = {}
     for group in school_groups(db, settings, school_ids):
         ev = ledger(db, group.settings, at, term.start, term.end, scope=group.scope(person_ids), evidence=True)
+        schools = {school.id: school for school in group.schools}
         for school in group.schools:
-            blocks[school.id] = SchoolBlock(school.code, school.name, ev.rules, _lines(ev, school))
+            blocks[school.id] = SchoolBlock(school.code, school.name, ev.rules)
+        for status in ev.people.values():
+            sid = status.person.school_id
+            blocks[sid].leaders.append(LeaderLine(status.person, schools[sid], status.counts, status.obligations))
     if concerns and department is None and person_ids is None:
         for school_id, figures in concern_figures(db, settings, tuple(blocks), term, at).items():
             blocks[school_id].concerns = figures
     kind = "department" if department else ("province" if len(blocks) > 1 else "school")
     return Report(kind, term, at, [blocks[k] for k in sorted(blocks)], department)
-
-
-def _lines(ev: Evaluation, school: School) -> list[LeaderLine]:
-    return [LeaderLine(s.person, school, s.counts, s.obligations) for s in ev.people.values()
-            if s.person.school_id == school.id]
 
 
 def concern_figures(db: Session, settings: Settings, school_ids: tuple[int, ...], term: Term,

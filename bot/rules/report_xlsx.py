@@ -93,13 +93,13 @@ def leader_cells(line: LeaderLine, rules: list[Rule]) -> list[Any]:
             total.excused, total.in_progress, *_marks(line)]
 
 
-OBLIGATION_HEADERS = ("要求", "条款", "期间", "起", "止", "联系对象", "应完成", "已完成", "状态", "说明")
+OBLIGATION_HEADERS = ("要求", "期间", "起止", "联系对象", "应完成", "已完成", "状态", "说明")
 
 
 def obligation_cells(o: Obligation) -> list[Any]:
     """One rule in one period: what was required and done, and its state."""
     unit = "个半天" if o.rule.share else "次"
-    return [o.rule.title, o.rule.clause, o.period.label, o.period.start, o.period.last_day,
+    return [f"{o.rule.clause} {o.rule.title}", o.period.label, f"{o.period.start} 至 {o.period.last_day}",
             o.mentee.name if o.mentee is not None else "", f"{count_text(o.required)}{unit}",
             f"{count_text(o.done)}{unit}", STATE_REPORT_ZH[obligation_state(o)], o.note]
 
@@ -159,6 +159,6 @@ def record_workbook(record: LeaderRecord, tz: ZoneInfo) -> bytes:
     return workbook_bytes([
         Sheet("汇总", ("项目", "内容"), summary_pairs(record), widths=(30, 80)),
         Sheet("任务完成情况", OBLIGATION_HEADERS, (obligation_cells(o) for o in record.line.obligations),
-              widths=(30, 6, 22, 12, 12, 10, 10, 10, 10, 40)),
+              widths=(34, 22, 24, 10, 10, 10, 10, 40)),
         Sheet("联系记录", RECORD_HEADERS, rows, widths=(8, 12, 16, 10, 20, 8, 20, 30, 10, 6, 8, 16, 17, 50)),
     ])

@@ -12,7 +12,7 @@ Example: `tally_contacts(db, scope, [(start, end)]).counts(person_id, 0).face_to
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -91,76 +91,82 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class _Row:
-    """One (kind, back-dated, confirmation) group of a person's records: contacts, half-days and students
-    per window."""
+    """One kind of a person's records: contacts and half-days per window."""
 
     kind: str
-    backdated: bool
-    confirmation: str
     n: tuple[int, ...]
     half: tuple[float, ...]
-    students: tuple[int, ...]
 
 
 class Tally:
-    """The grouped rows of `tally_contacts`, read per person and window without building every cell."""
+    """The grouped rows of `tally_contacts`, read per person and window without building every cell. The
+    first window is the span: only there are students, marks (N20) and evidence counted as well."""
 
     def __init__(self, windows: Sequence[Window]) -> None:
         self.windows = tuple(windows)
         self.rows: dict[int, list[_Row]] = defaultdict(list)
-        self.evidence: dict[int, tuple[int, int]] = {}  # person -> (records with a photo, with a location)
+        self.marks: dict[int, Counts] = {}  # person -> students, marks and evidence in the span
 
-    def done(self, person_id: int, kinds: Iterable[str], window: int, half_days: bool = False) -> float:
+    def done(self, person_id: int, kinds: Collection[str], window: int, half_days: bool = False) -> float:
         """Return a person's contacts (or front-line half-days) of some kinds in one window."""
-        wanted = set(kinds)
         rows = self.rows.get(person_id, ())
         if half_days:
-            return float(sum(r.half[window] for r in rows if r.kind in wanted))
-        return float(sum(r.n[window] for r in rows if r.kind in wanted))
+            return float(sum(r.half[window] for r in rows if r.kind in kinds))
+        return float(sum(r.n[window] for r in rows if r.kind in kinds))
 
     def counts(self, person_id: int, window: int) -> Counts:
-        """Return a person's counts in one window."""
+        """Return a person's counts in one window (with students, marks and evidence in the span's)."""
         out = Counts()
         for r in self.rows.get(person_id, ()):
-            n = r.n[window]
-            if not n:
-                continue
-            out.kinds[r.kind] = out.kinds.get(r.kind, 0) + n
-            out.half_days += r.half[window]
-            out.students += r.students[window] if r.kind in IN_PERSON_KINDS else 0
-            out.backdated += n if r.backdated else 0
-            out.confirmed += n if r.confirmation == "confirmed" else 0
-            out.disputed += n if r.confirmation == "disputed" else 0
-            out.unconfirmed += n if r.confirmation in WAITING else 0
-        out.photos, out.located = self.evidence.get(person_id, (0, 0))
+            if r.n[window]:
+                out.kinds[r.kind] = r.n[window]
+                out.half_days += r.half[window]
+        if window == 0 and person_id in self.marks:
+            out.add(self.marks[person_id])
         return out
 
 
-def tally_contacts(db: Session, scope: Scope, windows: Sequence[Window], evidence: int | None = None) -> Tally:
-    """Count everyone's live records in each window, in one grouped SELECT (two with `evidence`, the index
-    of the window whose records with photos and locations are counted)."""
+def tally_contacts(db: Session, scope: Scope, windows: Sequence[Window], evidence: bool = False) -> Tally:
+    """Count everyone's live records in each window — the first is the span, where students and marks are
+    counted too — in one grouped SELECT, a small second one for the front-line half-days (only those records
+    carry any), and a third with `evidence` (records with photos and locations in the span)."""
     tally = Tally(windows)
     if not windows:
         return tally
     lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
-    cols: list[Any] = [Contact.person_id, Contact.kind, Contact.backdated, Contact.confirmation]
-    for start, end in windows:
-        inside = and_(Contact.occurred_on >= start, Contact.occurred_on < end)
-        cols.append(func.sum(case((inside, 1), else_=0)))
-        cols.append(func.sum(case((inside, func.coalesce(Contact.half_days, 0.0)), else_=0.0)))
-        cols.append(func.sum(case((inside, func.coalesce(Contact.students, 0)), else_=0)))
-    stmt = (select(*cols)
-            .where(Contact.deleted_at.is_(None), Contact.kind.in_(CONTACT_KINDS), Contact.occurred_on >= lo,
-                   Contact.occurred_on < hi, *scope.on(Contact.person_id, Contact.school_id))
-            .group_by(Contact.person_id, Contact.kind, Contact.backdated, Contact.confirmation))
-    for row in db.execute(stmt):
-        values = row[4:]
-        tally.rows[row[0]].append(_Row(row[1], bool(row[2]), row[3] or "none",
-                                       tuple(int(v or 0) for v in values[0::3]),
-                                       tuple(float(v or 0.0) for v in values[1::3]),
-                                       tuple(int(v or 0) for v in values[2::3])))
-    if evidence is not None:
-        tally.evidence = evidence_counts(db, scope, windows[evidence])
+    where = [Contact.deleted_at.is_(None), Contact.kind.in_(CONTACT_KINDS), Contact.occurred_on >= lo,
+             Contact.occurred_on < hi, *scope.on(Contact.person_id, Contact.school_id)]
+    insides = [and_(Contact.occurred_on >= start, Contact.occurred_on < end) for start, end in windows]
+    span = insides[0]
+
+    def count_if(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    marks = (func.sum(case((span, func.coalesce(Contact.students, 0)), else_=0)), count_if(span & Contact.backdated),
+             count_if(span & (Contact.confirmation == "confirmed")), count_if(span & (Contact.confirmation == "disputed")),
+             count_if(span & Contact.confirmation.in_(WAITING)))
+    stmt = (select(Contact.person_id, Contact.kind, *marks, *(count_if(inside) for inside in insides))
+            .where(*where).group_by(Contact.person_id, Contact.kind))
+    zero = (0.0,) * len(windows)
+    for pid, kind, students, backdated, confirmed, disputed, waiting, *n in db.execute(stmt):
+        tally.rows[pid].append(_Row(kind, tuple(int(v or 0) for v in n), zero))
+        counted = tally.marks.setdefault(pid, Counts())
+        counted.students += int(students or 0) if kind in IN_PERSON_KINDS else 0
+        counted.backdated += int(backdated or 0)
+        counted.confirmed += int(confirmed or 0)
+        counted.disputed += int(disputed or 0)
+        counted.unconfirmed += int(waiting or 0)
+    half = (select(Contact.person_id, Contact.kind,
+                   *(func.sum(case((inside, Contact.half_days), else_=0.0)) for inside in insides))
+            .where(*where, Contact.half_days.is_not(None)).group_by(Contact.person_id, Contact.kind))
+    for pid, kind, *days in db.execute(half):
+        rows = tally.rows[pid]
+        i = next(i for i, r in enumerate(rows) if r.kind == kind)
+        rows[i] = _Row(kind, rows[i].n, tuple(float(v or 0.0) for v in days))
+    if evidence:
+        for pid, (photos, located) in evidence_counts(db, scope, windows[0]).items():
+            counted = tally.marks.setdefault(pid, Counts())
+            counted.photos, counted.located = photos, located
     return tally
 
 

@@ -137,8 +137,8 @@ def test_leader_record_xlsx_json_and_year(client: FlaskClient, seed: Seed) -> No
     assert summary["佐证材料"] == "有照片的记录1条，有位置的记录1条"
     assert summary["对方确认（谈话与参与工作）"] == "已确认1条，有异议0条，未确认0条"
     tasks = book["任务完成情况"]
-    talk = next(r for r in tasks[1:] if r[5] == "王丽" and r[1] == "N7")
-    assert talk[2] == "2026年第四季度" and talk[8] == "已完成"
+    talk = next(r for r in tasks[1:] if r[3] == "王丽" and r[0].startswith("N7"))
+    assert talk[1] == "2026年第四季度" and talk[2] == "2026-10-01 至 2026-12-31" and talk[6] == "已完成"
     records = book["联系记录"]
     assert len(records) == 1 + 5  # dorm, talk, online, lecture, canteen→class (not the undone one)
     dates = [row[1] for row in records[1:]]
