@@ -106,7 +106,8 @@ def summary_pairs(record: LeaderRecord) -> list[tuple[str, str]]:
         rule = names[rule_id]
         unit = "项" if rule.per_link else RULE_UNIT.get(rule.period, "")
         extra = f"，外出免除{rate.excused}" if rate.excused else ""
-        extra += f"，进行中{rate.in_progress}" if rate.in_progress else ""
+        extra += f"，本期已完成{rate.met_early}" if rate.met_early else ""
+        extra += f"，本期进行中{rate.in_progress}" if rate.in_progress else ""
         pairs.append((f"{rule.clause} {rule.title}", rate_text(rate.met, rate.due, unit) + extra))
     if record.line.obligations:
         total = record.line.rates["all"]

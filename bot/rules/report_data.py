@@ -38,12 +38,14 @@ def obligation_state(o: Obligation) -> str:
 
 @dataclass
 class Rate:
-    """Obligations met among those due (ended and not excused); excused ones are counted apart."""
+    """Obligations met among those due (ended and not excused); excused ones and those of periods not yet
+    ended (met already, or still open) are counted apart."""
 
     met: int = 0
     due: int = 0
     excused: int = 0
-    in_progress: int = 0
+    in_progress: int = 0  # the period has not ended and it is not met yet
+    met_early: int = 0  # the period has not ended and it is met already
 
     @property
     def value(self) -> float | None:
@@ -54,7 +56,8 @@ class Rate:
         if o.state == EXCUSED:
             self.excused += 1
         elif not o.ended:
-            self.in_progress += 1
+            self.met_early += o.state == MET
+            self.in_progress += o.state != MET
         else:
             self.due += 1
             self.met += o.state == MET
@@ -64,11 +67,12 @@ class Rate:
         self.due += other.due
         self.excused += other.excused
         self.in_progress += other.in_progress
+        self.met_early += other.met_early
 
     def as_json(self) -> dict[str, object]:
         value = self.value
         return {"met": self.met, "due": self.due, "excused": self.excused, "in_progress": self.in_progress,
-                "rate": round(value, 4) if value is not None else None}
+                "met_early": self.met_early, "rate": round(value, 4) if value is not None else None}
 
 
 def rates_of(obligations: Iterable[Obligation]) -> dict[str, Rate]:

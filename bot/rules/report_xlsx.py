@@ -77,7 +77,8 @@ def school_cells(block: SchoolBlock, report: Report, rules: list[Rule]) -> list[
 def leader_headers(rules: list[Rule]) -> tuple[str, ...]:
     per_rule = [h for r in rules for h in (f"{RULE_SHORT_ZH[r.id]}（已完成）", f"{RULE_SHORT_ZH[r.id]}（应完成）")]
     return ("学校", "账号", "姓名", "部门", "职务", "角色", *COUNT_HEADERS, "联系的辅导员/思政课教师", *per_rule,
-            "各项要求达标率", "未完成（项）", "外出免除（项）", "进行中（项）", *MARK_HEADERS)
+            "各项要求达标率", "未完成（项）", "外出免除（项）", "本期已完成（项，周期未结束）", "本期进行中（项）",
+            *MARK_HEADERS)
 
 
 def leader_cells(line: LeaderLine, rules: list[Rule]) -> list[Any]:
@@ -90,7 +91,7 @@ def leader_cells(line: LeaderLine, rules: list[Rule]) -> list[Any]:
     total = rates["all"]
     return [line.school.name, p.userid, p.name, p.department, p.title, roles_zh(p.roles), *_counts(line),
             "、".join(line.mentees), *per_rule, _percent(total), total.due - total.met,
-            total.excused, total.in_progress, *_marks(line)]
+            total.excused, total.met_early, total.in_progress, *_marks(line)]
 
 
 OBLIGATION_HEADERS = ("要求", "期间", "起止", "联系对象", "应完成", "已完成", "状态", "说明")

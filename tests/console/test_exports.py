@@ -98,8 +98,8 @@ def test_progress_report_json_says_the_same(client: FlaskClient, seed: Seed) -> 
     assert this_week["period"] == "2026-W48" and this_week["ended"] is False  # met, but not yet due
     talks = {o["counterpart"]["name"]: o for o in zhao["obligations"] if o["rule"] == "quarterly_mentee_talk"}
     assert talks["王丽"]["met"] and talks["王丽"]["period"] == "2026-Q4" and talks["张明华"]["state"] == "in_progress"
-    assert zhao["rates"]["weekly_face_to_face"] == {"met": 2, "due": 12, "excused": 0, "in_progress": 1,
-                                                    "rate": round(2 / 12, 4)}
+    assert zhao["rates"]["weekly_face_to_face"] == {"met": 2, "due": 12, "excused": 0, "in_progress": 0,
+                                                    "met_early": 1, "rate": round(2 / 12, 4)}
 
 
 def test_province_report_covers_every_school(client: FlaskClient, seed: Seed) -> None:
@@ -133,7 +133,7 @@ def test_leader_record_xlsx_json_and_year(client: FlaskClient, seed: Seed) -> No
     book = sheets(client.get(f"/console/people/{seed.zhao}/record.xlsx?term={TERM}"))
     assert list(book) == ["汇总", "任务完成情况", "联系记录"]
     summary = dict((row[0], row[1]) for row in book["汇总"][1:])
-    assert summary["姓名"] == "赵建国" and summary["N1 与学生面对面接触"] == "2/12周（16.7%），进行中1"
+    assert summary["姓名"] == "赵建国" and summary["N1 与学生面对面接触"] == "2/12周（16.7%），本期已完成1"
     assert summary["佐证材料"] == "有照片的记录1条，有位置的记录1条"
     assert summary["对方确认（谈话与参与工作）"] == "已确认1条，有异议0条，未确认0条"
     tasks = book["任务完成情况"]
@@ -150,7 +150,7 @@ def test_leader_record_xlsx_json_and_year(client: FlaskClient, seed: Seed) -> No
     empty = sheets(client.get(f"/console/people/{seed.zhao}/record.xlsx?term=year:2025"))
     assert len(empty["联系记录"]) == 1
     page = client.get(f"/console/people/{seed.zhao}/record?term={TERM}").get_data(as_text=True)
-    assert "各项要求完成情况" in page and "2/12周（16.7%）" in page and "进行中" in page
+    assert "各项要求完成情况" in page and "2/12周（16.7%）" in page and "进行中" in page  # N7 with 张明华
 
 
 def test_records_export_reuses_the_records_columns_and_filters(client: FlaskClient, seed: Seed) -> None:

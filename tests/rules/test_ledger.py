@@ -28,13 +28,14 @@ def test_a_week_is_due_only_once_it_has_ended(world: World) -> None:
     world.contact(world.leader, "2026-11-18")  # in 2026-W47
     sunday = run(world, "2026-11-22T23:59", "2026-11-16", "2026-11-30", world.leader)
     assert states(sunday, world.leader, "weekly_face_to_face") == {"2026-W47": MET}
-    assert rates_of(sunday.people[world.leader].obligations)["weekly_face_to_face"].due == 0  # not yet ended
+    early = rates_of(sunday.people[world.leader].obligations)["weekly_face_to_face"]
+    assert (early.due, early.met_early) == (0, 1)  # met already, but not yet ended: not yet due
     monday = run(world, "2026-11-23T00:01", "2026-11-16", "2026-11-30", world.leader)
     weeks = {o.period.key: o for o in monday.people[world.leader].of_rule("weekly_face_to_face")}
     assert weeks["2026-W47"].ended and weeks["2026-W47"].state == MET
     assert weeks["2026-W48"].state == DUE and not weeks["2026-W48"].ended  # in progress, not held against him
     rate = rates_of(monday.people[world.leader].obligations)["weekly_face_to_face"]
-    assert (rate.met, rate.due, rate.in_progress, rate.value) == (1, 1, 1, 1.0)
+    assert (rate.met, rate.due, rate.in_progress, rate.met_early, rate.value) == (1, 1, 1, 0, 1.0)
     later = run(world, "2026-11-30T00:01", "2026-11-16", "2026-11-30", world.leader)
     assert states(later, world.leader, "weekly_face_to_face") == {"2026-W47": MET, "2026-W48": OVERDUE}
 
