@@ -110,6 +110,13 @@ def leader_statuses(db: Session, settings: Settings, people: list[PersonRow], at
     return [LeaderStatus(p, fold(found[p.id].obligations) if p.id in found else []) for p in people]
 
 
+def statuses_now(people: list[PersonRow], obligations: dict[int, list[EngineObligation]], today: date
+                 ) -> list[LeaderStatus]:
+    """Turn a ledger's obligations (per person) into where each leader stands now: those of the periods
+    holding today, one line per rule (what `leader_statuses` gives, without evaluating again)."""
+    return [LeaderStatus(p, fold([o for o in obligations.get(p.id, []) if o.period.contains(today)])) for p in people]
+
+
 def weekly_face_to_face(db: Session, settings: Settings, people: list[PersonRow], at: datetime,
                         school_ids: tuple[int, ...], span: tuple[date, date], whole: bool = False) -> dict[date, int]:
     """Return the in-person contacts of `people` per ISO week (keyed by Monday) in a span, counted by the

@@ -14,7 +14,14 @@ from flask import g, render_template
 
 from bot.console import stats
 from bot.console.charts import venue_bars, weekly_columns, weeks_window
-from bot.console.compliance import behind, current_periods, leader_statuses, summarise, weekly_face_to_face
+from bot.console.compliance import (
+    behind,
+    current_periods,
+    leader_statuses,
+    statuses_now,
+    summarise,
+    weekly_face_to_face,
+)
 from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts
 from bot.console.upstream import view_settings
 from bot.models import Contact
@@ -32,7 +39,12 @@ def show_overview() -> str:
     now = deps.clock()
     today = deps.today(now)
     people = stats.leaders(db, scope.people())
-    statuses = leader_statuses(db, deps.settings, people, now, scope.school_ids, whole=scope.whole_schools)
+    schools = _schools_by_rate()
+    if schools:  # the semester's ledger over every school already holds where each leader stands now
+        statuses = statuses_now(people, {line.person.id: line.obligations for b in schools for line in b.leaders},
+                                today)
+    else:
+        statuses = leader_statuses(db, deps.settings, people, now, scope.school_ids, whole=scope.whole_schools)
     periods = current_periods(settings, today)
     mix_period = periods.get("semester") or periods["quarter"]
     week_start = datetime.combine(periods["week"].start, time.min, tzinfo=settings.tz)
@@ -41,7 +53,6 @@ def show_overview() -> str:
     venues = stats.venue_mix(db, scope.contacts() & Contact.person_id.in_(scope.person_ids()),
                              (mix_period.start, mix_period.end))
     mine = next((s for s in statuses if s.person.id == g.viewer.person_id), None)
-    schools = _schools_by_rate()
     return render_template(
         "console/overview.html",
         today=today, periods=periods, summaries=summarise(statuses, periods), leaders=len(people),

@@ -1,9 +1,10 @@
 """Reports and records as .xlsx (`contactbot report … --format xlsx`, the console's downloads, the monthly
 file `[report]` sends): Chinese headings, rates as numbers formatted as percentages.
 
-The progress report (province, school or department) has four sheets: 学校汇总 (a row per school, and a
-total for several), 领导干部明细 (a row per leader), 未完成明细 (each obligation of an ended period that was
-not met or was excused) and 说明. A leader's record has 汇总, 任务完成情况 (every rule in every period) and
+The progress report (a school's or a department's) has four sheets: 学校汇总, 领导干部明细 (a row per
+leader), 未完成明细 (each obligation of an ended period that was not met or was excused) and 说明; over
+several schools (the province's), 学校汇总 has a row per school and a total, and 未完成明细 is left to each
+school's own report and the JSON. A leader's record has 汇总, 任务完成情况 (every rule in every period) and
 联系记录.
 
 Example: `report_workbook(build_report(db, settings, now, term), tz)`.
@@ -137,12 +138,13 @@ def report_workbook(report: Report, tz: ZoneInfo) -> bytes:
     notes = [("报表", report.title),
              ("统计期间", f"{report.term.label}（{report.term.start.isoformat()} 至 {report.term.last.isoformat()}）"),
              ("生成时间", report.generated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")), *NOTES]
-    return workbook_bytes([
-        Sheet("学校汇总", school_headers(rules), summary),
-        Sheet("领导干部明细", leader_headers(rules), (leader_cells(line, rules) for line in report.leaders)),
-        Sheet("未完成明细", ("学校", "账号", "姓名", "部门", *OBLIGATION_HEADERS), _shortfalls(report)),
-        Sheet("说明", ("项目", "说明"), notes, widths=(16, 100)),
-    ])
+    sheets = [Sheet("学校汇总", school_headers(rules), summary),
+              Sheet("领导干部明细", leader_headers(rules), (leader_cells(line, rules) for line in report.leaders))]
+    if len(report.schools) == 1:  # over several schools, each one's own report (and the JSON) has the detail
+        sheets.append(Sheet("未完成明细", ("学校", "账号", "姓名", "部门", *OBLIGATION_HEADERS), _shortfalls(report)))
+    else:
+        notes.append(("未完成明细", "多校汇总不列逐项明细；选择某一学校下载该校报表，或下载 JSON，可见每人每个周期的完成情况"))
+    return workbook_bytes([*sheets, Sheet("说明", ("项目", "说明"), notes, widths=(16, 100))])
 
 
 RECORD_HEADERS = ("编号", "日期", "类型", "场所", "地点/班级/社团", "学生人数", "联系对象", "内容", "确认状态", "补记",
