@@ -121,9 +121,9 @@ def weekly_face_to_face(db: Session, settings: Settings, people: list[PersonRow]
                         school_ids: tuple[int, ...], span: tuple[date, date], whole: bool = False) -> dict[date, int]:
     """Return the in-person contacts of `people` per ISO week (keyed by Monday) in a span, counted by the
     engine's ledger as every report counts them."""
-    wanted = {p.id for p in people}
+    wanted, schools = {p.id for p in people}, {p.school_id for p in people}
     totals: dict[date, int] = {}
-    for group in school_groups(db, settings, [sid for sid in school_ids if any(p.school_id == sid for p in people)]):
+    for group in school_groups(db, settings, [sid for sid in school_ids if sid in schools]):
         ids = tuple(p.id for p in people if p.school_id in group.ids)
         by_ids = len(ids) <= SCOPE_BY_IDS and not whole
         ev = ledger(db, group.settings, at, *span, scope=group.scope(ids if by_ids else None), weeks=True,

@@ -24,7 +24,6 @@ from bot.console.compliance import (
 )
 from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts
 from bot.console.upstream import view_settings
-from bot.models import Contact
 from bot.rules.catalog import DEFAULT_RULES, PERIOD_ZH
 from bot.rules.report_data import SchoolBlock, build_report
 from bot.rules.terms import current_semester
@@ -50,8 +49,7 @@ def show_overview() -> str:
     week_start = datetime.combine(periods["week"].start, time.min, tzinfo=settings.tz)
     per_week = weekly_face_to_face(db, deps.settings, people, now, scope.school_ids, weeks_window(today),
                                    whole=scope.whole_schools)
-    venues = stats.venue_mix(db, scope.contacts() & Contact.person_id.in_(scope.person_ids()),
-                             (mix_period.start, mix_period.end))
+    venues = stats.venue_mix(db, scope.contacts(), (mix_period.start, mix_period.end))
     mine = next((s for s in statuses if s.person.id == g.viewer.person_id), None)
     return render_template(
         "console/overview.html",
@@ -74,4 +72,3 @@ def _schools_by_rate() -> list[SchoolBlock]:
     report = build_report(g.db, deps.settings, now, current_semester(deps.settings, deps.today(now)),
                           scope.school_ids, concerns=False)
     return sorted(report.schools, key=lambda b: (-(b.rates["all"].value or 0), b.name))
-
