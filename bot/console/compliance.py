@@ -117,22 +117,27 @@ def statuses_now(people: list[PersonRow], obligations: dict[int, list[EngineObli
     return [LeaderStatus(p, fold([o for o in obligations.get(p.id, []) if o.period.contains(today)])) for p in people]
 
 
-def weekly_face_to_face(db: Session, settings: Settings, people: list[PersonRow], at: datetime,
-                        school_ids: tuple[int, ...], span: tuple[date, date], whole: bool = False) -> dict[date, int]:
-    """Return the in-person contacts of `people` per ISO week (keyed by Monday) in a span, counted by the
-    engine's ledger as every report counts them."""
+def standing_and_weeks(db: Session, settings: Settings, people: list[PersonRow], at: datetime,
+                       school_ids: tuple[int, ...], span: tuple[date, date], whole: bool = False,
+                       counts_only: bool = False) -> tuple[list[LeaderStatus], dict[date, int]]:
+    """Return where each of `people` stands now and their in-person contacts per ISO week (keyed by Monday)
+    in a span ending with this week — one ledger pass per group of schools, counting as every report does.
+    `counts_only`: the weeks alone (the statuses come back empty)."""
     wanted, schools = {p.id for p in people}, {p.school_id for p in people}
+    today = calendar_for(settings).local_day(at)
     totals: dict[date, int] = {}
+    found: dict[int, list[EngineObligation]] = {}
     for group in school_groups(db, settings, [sid for sid in school_ids if sid in schools]):
         ids = tuple(p.id for p in people if p.school_id in group.ids)
         by_ids = len(ids) <= SCOPE_BY_IDS and not whole
         ev = ledger(db, group.settings, at, *span, scope=group.scope(ids if by_ids else None), weeks=True,
-                    counts_only=True)
+                    counts_only=counts_only)
         for pid, status in ev.people.items():
             if pid in wanted:
+                found[pid] = status.obligations
                 for monday, counts in status.weeks.items():
                     totals[monday] = totals.get(monday, 0) + counts.face_to_face
-    return totals
+    return statuses_now(people, found, today), totals
 
 
 def current_periods(settings: Settings, today: date) -> dict[str, Period]:

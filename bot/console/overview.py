@@ -14,14 +14,7 @@ from flask import g, render_template
 
 from bot.console import stats
 from bot.console.charts import venue_bars, weekly_columns, weeks_window
-from bot.console.compliance import (
-    behind,
-    current_periods,
-    leader_statuses,
-    statuses_now,
-    summarise,
-    weekly_face_to_face,
-)
+from bot.console.compliance import behind, current_periods, standing_and_weeks, statuses_now, summarise
 from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts
 from bot.console.upstream import view_settings
 from bot.rules.catalog import DEFAULT_RULES, PERIOD_ZH
@@ -39,16 +32,16 @@ def show_overview() -> str:
     today = deps.today(now)
     people = stats.leaders(db, scope.people())
     schools = _schools_by_rate()
-    if schools:  # the semester's ledger over every school already holds where each leader stands now
+    # One ledger pass gives the chart and where each leader stands now; over several schools, the semester's
+    # ledger behind the comparison already holds the latter.
+    statuses, per_week = standing_and_weeks(db, deps.settings, people, now, scope.school_ids, weeks_window(today),
+                                            whole=scope.whole_schools, counts_only=bool(schools))
+    if schools:
         statuses = statuses_now(people, {line.person.id: line.obligations for b in schools for line in b.leaders},
                                 today)
-    else:
-        statuses = leader_statuses(db, deps.settings, people, now, scope.school_ids, whole=scope.whole_schools)
     periods = current_periods(settings, today)
     mix_period = periods.get("semester") or periods["quarter"]
     week_start = datetime.combine(periods["week"].start, time.min, tzinfo=settings.tz)
-    per_week = weekly_face_to_face(db, deps.settings, people, now, scope.school_ids, weeks_window(today),
-                                   whole=scope.whole_schools)
     venues = stats.venue_mix(db, scope.contacts(), (mix_period.start, mix_period.end))
     mine = next((s for s in statuses if s.person.id == g.viewer.person_id), None)
     return render_template(

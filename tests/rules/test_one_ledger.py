@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.config import Settings, school_settings
 from bot.console.charts import weeks_window
-from bot.console.compliance import weekly_face_to_face
+from bot.console.compliance import leader_statuses, standing_and_weeks
 from bot.console.stats import leaders
 from bot.context import Deps
 from bot.db import school_by_code
@@ -60,7 +60,7 @@ def every_count(deps: Deps, settings: Settings, at: datetime, week: Term, semest
         assert leader is not None
         people = leaders(db, Person.school_id == school.id)
         monday = week.start - timedelta(days=week.start.weekday())
-        chart = weekly_face_to_face(db, settings, people, at, (school.id,), (monday, monday + timedelta(days=7)))
+        _, chart = standing_and_weeks(db, settings, people, at, (school.id,), (monday, monday + timedelta(days=7)))
         digest = build_digest(db, own, school, week_of(week.start), at)
         report = build_report(db, settings, at, week, (school.id,))
         book = xlsx(report_workbook(report, settings.tz))
@@ -169,7 +169,7 @@ def test_the_demo_counts_agree(deps: Deps) -> None:
         assert school is not None
         people = leaders(db, Person.school_id == school.id)
         first, end = weeks_window(deps.today(at))
-        chart = weekly_face_to_face(db, deps.settings, people, at, (school.id,), (first, end))
+        _, chart = standing_and_weeks(db, deps.settings, people, at, (school.id,), (first, end))
         for monday in sorted(chart)[-4:]:
             week = range_term(monday, monday + timedelta(days=6))
             report = build_report(db, deps.settings, at, week, (school.id,))
@@ -182,3 +182,15 @@ def test_the_demo_counts_agree(deps: Deps) -> None:
             assert person is not None
             assert leader_record(db, deps.settings, at, person, week).counts.face_to_face == counted[busiest]
         assert sum(chart.values()) > 10  # the demo has a few weeks of history
+
+
+def test_the_overview_stands_each_leader_where_evaluate_does(two: World) -> None:
+    """The overview reads where each leader stands from the chart's ledger; it must say what `evaluate` says."""
+    at = two.at("2026-11-25T12:00")
+    with two.session() as db:
+        people = leaders(db, Person.id.is_not(None))
+        schools = tuple(sorted({p.school_id for p in people}))
+        from_ledger, _ = standing_and_weeks(db, two.deps.settings, people, at, schools, weeks_window(date(2026, 11, 25)))
+        evaluated = leader_statuses(db, two.deps.settings, people, at, schools)
+    assert [(s.person.userid, s.obligations) for s in from_ledger] == [(s.person.userid, s.obligations) for s in evaluated]
+    assert any(s.obligations for s in evaluated) and any(s.unmet for s in evaluated)
