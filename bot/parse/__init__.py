@@ -48,8 +48,10 @@ _REQUEST = re.compile(
 )
 _CONTACT_VERB = re.compile(
     r"去|到|走访|看望|探望|慰问|参加|出席|听了|听课|旁听|讲了|讲授|主讲|授课|上了|开了|召开|举办|组织了|和|跟|与|同|约|谈|聊|见|陪"
-    r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与"
+    r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与|回答|回复|答疑|解答|发了|问了"
 )
+# A leader's report asks for something only when it requests or questions outright.
+_ASKS = re.compile(r"[?？]|吗|呢|怎么|为什么|为啥|咋|能否|能不能|可否|是否")
 # What a counselor or teacher did themselves, when they report a contact rather than raise a concern.
 _OWN_VISIT = re.compile(r"去|到|走访|看望|探望|慰问|参加|出席|听了|旁听|讲了|主讲|授课|上了|开了|召开|组织了|查寝")
 _CONCERN_CUE = re.compile(
@@ -123,8 +125,8 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
             name_choices=names.choices,
             near_misses=names.near_misses,
         )
-    if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or category_scores(t):
-        return _concern(t, sender, people, crisis=False, names=names)
+    if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or (not roles & LEADER_ROLES and category_scores(t)):
+        return _concern(t, sender, people, crisis=False, names=names)  # a leader's concern raises a problem
     return Parsed("unknown")
 
 
@@ -163,11 +165,16 @@ def _asks_help(t: str, student: bool) -> bool:
 
 
 def _reports_contact(t: str, roles: frozenset[str]) -> bool:
-    """Tell whether a message with contact words reports a contact rather than asks for something."""
-    asks = _REQUEST.search(t) or _CONCERN_CUE.search(t)
-    if asks and not _CONTACT_VERB.search(t):
+    """Tell whether a message with contact words reports a contact rather than asks for something.
+
+    A leader's past-tense report is a report unless it clearly asks (学生反映的问题 is part of the report);
+    a counselor or teacher reports only their own visit, with no sign of a problem raised.
+    """
+    if roles & LEADER_ROLES:
+        return not ((_REQUEST.search(t) or _ASKS.search(t)) and not _CONTACT_VERB.search(t))
+    if (_REQUEST.search(t) or _CONCERN_CUE.search(t)) and not _CONTACT_VERB.search(t):
         return False
-    if roles & MENTEE_ROLES and not roles & LEADER_ROLES:
+    if roles & MENTEE_ROLES:
         return bool(_OWN_VISIT.search(t)) and not _CONCERN_CUE.search(t)
     return True
 

@@ -59,42 +59,56 @@ def count_students(text: str) -> int | None:
 
 def _people_count(text: str, match: re.Match[str]) -> int | None:
     """Read one numeral: its exact count of students, 0 when it counts students only roughly, None otherwise."""
-    run, start, end = match.group(), match.start(), match.end()
-    before, after = text[max(0, start - 6) : start], text[end:]
+    run, start = match.group(), match.start()
+    before, after = text[max(0, start - 6) : start], text[match.end() :]
     value = to_int(run)
-    if not value or _NOT_A_COUNT_BEFORE.search(before) or _NOT_A_COUNT_AFTER.match(after):
+    if not value or _names_no_people(text, run, start, before, after):
         return None
+    word, rest = _unit(run, before, after)
+    if not _counts_people(run, value, word, before, rest):
+        return None
+    hedged = (_RANGE.search(run), _HEDGE_BEFORE.search(before), _HEDGE_AFTER.match(after), _HEDGE_AFTER_UNIT.match(rest))
+    rough = any(hedged) or (run[0] in "百千" and before.endswith("上"))  # 五六个, 约200人, 二十多名, 八十名左右, 上百人
+    return 0 if rough else value
+
+
+def _names_no_people(text: str, run: str, start: int, before: str, after: str) -> bool:
+    """Tell whether a numeral is part of a date, code, time, grade or unit (12月, 计科2101, 3号楼, 大三, 6小时)."""
+    if _NOT_A_COUNT_BEFORE.search(before) or _NOT_A_COUNT_AFTER.match(after):
+        return True
     if len(run) == 1 and _GRADE.search(before):
-        return None
-    if len(run) == 4 and run.isascii() and start > 0 and is_cjk(text[start - 1]) and not _CLASSIFIER.match(after):
-        return None  # a class or room code: 计科2101, 会计2201
-    rough = bool(_RANGE.search(run) or _HEDGE_BEFORE.search(before) or _HEDGE_AFTER.match(after))
-    rough = rough or (run[0] in "百千" and before.endswith("上"))  # 上百人
+        return True
+    return len(run) == 4 and run.isascii() and start > 0 and is_cjk(text[start - 1]) and not _CLASSIFIER.match(after)
+
+
+def _unit(run: str, before: str, after: str) -> tuple[str, str]:
+    """Return the classifier after a numeral (个, 名, 位, 人 or "") and the text after it (9个人 -> 人)."""
     unit = _CLASSIFIER.match(after)
     rest = after[unit.end() :] if unit else after
+    word = unit.group(1) if unit else ""
     if run == "俩":  # 俩 is 两个 (俩学生); 我们俩, 他俩 are not students
-        unit = None if re.search(r"[我你他她们]$", before) else _CLASSIFIER.match("个")
-    if unit and unit.group(1) == "个" and rest.startswith("人"):
-        rest = rest[1:]  # 9个人
-        word = "人"
-    else:
-        word = unit.group(1) if unit else ""
-    rough = rough or bool(_HEDGE_AFTER_UNIT.match(rest))
+        word = "" if re.search(r"[我你他她们]$", before) else "个"
+    if word == "个" and rest.startswith("人"):
+        return ("人" if run != "一" else "一个人"), rest[1:]
+    return word, rest
+
+
+def _counts_people(run: str, value: int, word: str, before: str, rest: str) -> bool:
+    """Tell whether a numeral with this classifier counts students."""
+    if word == "一个人":
+        return False  # 我一个人去的
+    if word == "人":
+        staff = _STAFF.search(before[-4:]) or re.search(r"(?:我们|我俩|咱们|他们俩)$", before)
+        return not (_NOT_PERSON_AFTER_REN.match(rest) or staff)
+    if not word:
+        return run != "一" and bool(_STUDENT_BEFORE.search(before) and _CLAUSE_END.match(rest))
     noun = _STUDENT.match(rest) or _noun_after_filler(rest)
-    if word in ("个", "名", "位", "口") and (noun is None or _NOT_PEOPLE.match(rest, noun.end())):
-        if noun is not None or _STAFF.match(rest) or not _CLAUSE_END.match(rest):
-            return None  # 6个寝室, 两位辅导员, 一个聊带班
-        if word == "个" and not (_TOTAL_BEFORE.search(before) or _starts_fragment(before)):
-            return None  # 走访了6个 (rooms, most likely)
-    elif word == "人":
-        if _NOT_PERSON_AFTER_REN.match(rest) or _STAFF.search(before[-4:]) or re.search(r"(?:我们|我俩|咱们|他们俩)$", before):
-            return None
-        if value == 1 and unit is not None and unit.group(1) == "个":
-            return None  # 我一个人去的
-    elif not word:
-        if run == "一" or not _STUDENT_BEFORE.search(before) or not _CLAUSE_END.match(rest):
-            return None
-    return 0 if rough else value
+    if noun is not None and not _NOT_PEOPLE.match(rest, noun.end()):
+        return True  # 三名刚入学的少数民族学生
+    if noun is not None or _STAFF.match(rest) or not _CLAUSE_END.match(rest):
+        return False  # 6个寝室, 两位辅导员, 一个聊带班
+    # a bare count closing a clause: 名/位 count people; 个 only after 一共/共/有 or standing alone (走访了6个 is rooms)
+    return word != "个" or bool(_TOTAL_BEFORE.search(before) or _starts_fragment(before))
 
 
 _STUDENT_BEFORE = re.compile(_STUDENT_NOUN + r"(?:\s*(?:一共|总共|共计|合计|共|计|有|约|大约|到课|参加|出席))*\s*$")

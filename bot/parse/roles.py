@@ -46,6 +46,13 @@ _HOST_VERB = re.compile(
 )
 
 
+# A host's own meeting with students, which the sender joined: 程瑶老师和电气2303学生座谈 我参加了.
+_HOST_MEETING = re.compile(
+    r"^(?:和|跟|与|给|同)[^\s,.;:!?。，；：！？他她我]{0,8}?(?:学生|同学|新生|毕业生|研究生|班委|党员|团员|代表|\d{4}班?)"
+    r"[^\s,.;:!?。，；：！？]{0,4}?(?:座谈|谈心|交流|见面|开会|谈话|班会|分享)"
+)
+
+
 def staff_roles(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, str]]:
     """Return each mention with its role in the contact: host, companion or partner."""
     roles: list[tuple[Mention, str]] = []
@@ -74,4 +81,4 @@ def _role(text: str, start: int, end: int) -> str:
     if _PRESENT.match(after):
         return COMPANION
     timed = _TIME.sub("", after, count=1)
-    return HOST if _HOST_OF.match(timed) or _HOST_VERB.match(timed) else PARTNER
+    return HOST if _HOST_OF.match(timed) or _HOST_VERB.match(timed) or _HOST_MEETING.match(timed) else PARTNER

@@ -50,7 +50,9 @@ for _word in _COMMAND_WORDS:
 
 # 再 for 在 before a place (再食堂吃饭), 在 for 再 before a command (下周在提醒, 回来在说).
 _AGAIN_FOR_AT = re.compile(r"再(?=(?:学生)?(?:食堂|宿舍|寝室|公寓|教室|课堂|餐厅|图书馆|操场|学院|办公室|[一二三四五六七八九十0-9]+号楼))")
-_AT_FOR_AGAIN = re.compile(r"(?<=[后来天周月吧先午晚点儿])在(?=提醒|说|催|通知|发)")
+_AT_FOR_AGAIN = re.compile(
+    r"(?<=[后来天周月吧先午晚点儿])在(?=提醒|说|催|通知|发)|(?<![现正还都就我你他她实存所])在(?=提醒|说(?:[吧了啊呀,.!。！\s]|$)|催)"
+)
 
 
 def _usual(char: str) -> str:
