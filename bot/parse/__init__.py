@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.parse.concerns import categorise, category_scores, is_anonymous, is_crisis
 from bot.parse.counts import count_half_days, count_students
-from bot.parse.dates import find_date, find_part_of_day
+from bot.parse.dates import find_contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
 from bot.parse.episodes import main_episode
 from bot.parse.intents import (
@@ -107,7 +107,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     if episode.planned:
         return _concern(t, sender, people, crisis=False, names=names) if _REQUEST.search(t) else Parsed("unknown")
     if contact is not None and _reports_contact(t, roles):
-        hit = find_date(episode.text, today)
+        hit = find_contact_date(episode.text, today)
         half_days = count_half_days(episode.text)
         return Parsed(
             "log_contact",

@@ -103,6 +103,11 @@ class DateHit:
     day: date
     start: int
     end: int
+    holiday: bool = False  # named by a holiday (元旦, 国庆节), not by a date word
+
+
+# A holiday names the day of a contact only when it was recent; otherwise it names an event (圣诞晚会 on 12-21).
+_HOLIDAY_REACH = timedelta(days=7)
 
 
 def find_date(text: str, today: date, future: bool = False) -> DateHit | None:
@@ -120,8 +125,17 @@ def find_dates(text: str, today: date, future: bool = False) -> list[DateHit]:
     for match in _PATTERN.finditer(text):
         day = _resolve(match, today, future)
         if day is not None:
-            hits.append(DateHit(day, match.start(), match.end()))
+            hits.append(DateHit(day, match.start(), match.end(), bool(match.group("holiday"))))
     return hits
+
+
+def find_contact_date(text: str, today: date) -> DateHit | None:
+    """Find the day a reported contact happened: the first date word, else a holiday of the past week."""
+    hits = find_dates(text, today)
+    words = [h for h in hits if not h.holiday]
+    if words:
+        return words[0]
+    return next((h for h in hits if today - _HOLIDAY_REACH <= h.day <= today), None)
 
 
 def find_part_of_day(text: str) -> str | None:

@@ -137,12 +137,13 @@ def _surname_titles(text: str, mentees: tuple[PersonRef, ...], covered: list[boo
     surnames = {m.surname for m in mentees}
     spans: list[tuple[int, int, int]] = []
     for title in _TITLE.finditer(text):
+        end = title.start() - 1 if text[title.start() - 1 : title.start()] == "副" else title.start()  # 郭副教授
         for size in (2, 1):
-            start = title.start() - size
-            if start < 0 or text[start : title.start()] not in surnames or any(covered[start : title.start()]):
+            start = end - size
+            if start < 0 or text[start:end] not in surnames or any(covered[start:end]):
                 continue
-            if start == 0 or text[start - 1] not in _WORD_BEFORE_SURNAME.get(text[start : title.start()], ""):
-                spans.append((start, title.start(), title.end()))
+            if start == 0 or text[start - 1] not in _WORD_BEFORE_SURNAME.get(text[start:end], ""):
+                spans.append((start, end, title.end()))
                 break
     return spans
 

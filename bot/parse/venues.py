@@ -102,7 +102,7 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"党日|团日|主题活动|运动会|晚会|典礼|军训|升旗|颁奖|比赛|竞赛|决赛|联欢|汇演|演出|志愿(?!者?协会)|社会实践|双选会|招聘会|(?<![考保])研学(?!生)|参观|植树|种树|义务劳动|团建"
             r"|迎新|歌会|辩论|马拉松|篮球赛|足球赛|排球赛|体育节|文化节|艺术节|科技节|读书会|诗会|音乐会|宣誓|仪式|合唱|观影|作品展|展览|看展|开幕"
-            r"|朗诵|演讲|朗读|歌咏|舞会|演唱|游园|表彰|故事会|戏剧|话剧|相声|小品|书画|摄影展|展演|快闪|联谊|晚宴|年会|嘉年华|集市|市集"
+            r"|朗诵|演讲|朗读|歌咏|舞会|演唱|游园|表彰|故事会|戏剧|话剧|相声|小品|书画|摄影展|展演|快闪|联谊|晚宴|年会|嘉年华|集市|市集|祭扫|扫墓|缅怀|纪念馆|陵园|烈士|博物馆|红色|研学|沙龙|品读|包饺子|写春联|猜灯谜"
             r"|主题教育|实践活动|劳动教育|党支部|组织生活|拔河|越野|趣味|游园|义卖|毕业照|开学第一课|寻访|红色教育|动员会|开幕式|闭幕式|誓师"
         ),
     ),
@@ -116,17 +116,29 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("class", re.compile(r"班级|班里|班上|全班|到.{0,8}班(?![车会子长委])|\d{4}班|团支部|年级")),
     (
         "activity",
-        re.compile(r"活动|赛|节目|展|晚会|演练|大会|打球|篮球|足球|羽毛球|乒乓球|排球|跑步|夜跑|健身|运动|健步走|献血"),
+        re.compile(
+            r"活动|赛|节目|展|晚会|演练|大会|打球|篮球|足球|羽毛球|乒乓球|排球|跑步|夜跑|晨跑|长跑|跑操|早操|健身|锻炼|运动|健步走|献血"
+        ),
     ),
     ("other", re.compile(r"操场|体育馆|工作室|创新|实训|现场|企业|公司")),
 )
-_TALK_WEAK = re.compile(
-    r"面对面|听取|接待|谈心|谈话|聊天|聊了|聊聊|交流|沟通|谈了|面谈|约谈|见面|答疑|咨询|接见|会见|访谈|谈|聊|唠|拉家常|问了|辅导(?!员)"
+# With students and no venue word: a talk proper (接待, 谈心) is a talk wherever it was held; a chat at a place
+# the sender went to (在机房 看学生备赛 聊了半小时) is a visit to that place.
+_TALK_PROPER = re.compile(r"面对面|听取|接待|谈心|谈话|面谈|约谈|答疑|咨询|接见|会见|访谈|辅导(?!员)")
+_CHAT = re.compile(r"聊天|聊了|聊聊|交流|沟通|谈了|见面|谈|聊|唠|拉家常|问了")
+_SOME_PLACE = re.compile(
+    r"(?:在|去|到|进|走进|来到)了?趟?[^\s,.;:!?、。]{0,8}?(?:机房|房|馆|厅|站|园|场|基地|中心|楼)(?![^\s,.;:!?、。]{0,2}(?:的课|开会))"
 )
 _STUDENTS = re.compile(
     r"学生|同学|新生|毕业生|研究生|本科生|留学生|学子|孩子|班长|团支书|学生干部|学生代表|大一|大二|大三|大四|研一|研二|研三|博士生"
     r"|委员|骨干|干部|班委|党员|团员|志愿者|队员|社长|会长|干事"
     r"|[\u4e00-\u9fff]{2}\d{4}"
+)
+# Doing something together with students, other than talking or eating: an activity.
+_TOGETHER = re.compile(r"(?:一起|一块儿?|共同)(?:去|来)?(?!吃|聊|谈|交流|座谈|见面|面谈|讨论|商量|沟通|看望|走访|跟|和|与|同|给|对|向)[\u4e00-\u9fff]")
+_DOING_WITH_STUDENTS = re.compile(
+    r"(?:和|跟|与|陪|带|同)着?[^\s,.;:!?、。]{0,8}?(?:学生|同学|新生|毕业生|研究生|孩子)们?(?:一起|一块儿?)?"
+    r"(?!聊|谈|交流|座谈|见面|面谈|讨论|商量|沟通|说|吃|共进|用餐|就餐|代表|干部|党员|会|家长|宿舍|寝室)[\u4e00-\u9fff]"
 )
 _VISIT = re.compile(
     r"看望|探望|慰问|调研|检查|考察|视察|走进|深入|来到|去了|到了|参观|见了|陪|走访|去|到|参加|出席|讲话|讲了话|致辞|巡查"
@@ -174,7 +186,13 @@ def classify_contact(
     if venue is not None:
         return Contact("face_to_face", venue)
     if _STUDENTS.search(text):
-        if _TALK_WEAK.search(text):
+        if _TOGETHER.search(text) or _DOING_WITH_STUDENTS.search(text):
+            return Contact("face_to_face", "activity")  # 和同学们一起包饺子 / 一起去烈士陵园
+        if _TALK_PROPER.search(text):
+            return Contact("face_to_face", "talk")
+        if _SOME_PLACE.search(text):
+            return Contact("face_to_face", "other")
+        if _CHAT.search(text):
             return Contact("face_to_face", "talk")
         if _VISIT.search(text):
             return Contact("face_to_face", "other")
