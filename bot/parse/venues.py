@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.parse.names import Mention
-from bot.parse.people import PersonRef
 from bot.parse.roles import COMPANION, HOST, PARTNER, staff_roles
 
 _ONLINE_NOISE = re.compile(
@@ -212,19 +211,16 @@ def find_venue(text: str, zones: Sequence[tuple[int, int]] | None = None) -> str
 def _teacher_roles(
     text: str, mentions: Sequence[Mention], mentee_ids: frozenset[str]
 ) -> list[tuple[Mention, str]]:
-    """Return the roles of the counselors/teachers named: the sender's linked ones, or else any."""
+    """Return the roles of the counselors/teachers named: the sender's linked ones, or else anyone's partner.
 
-    def linked(person: PersonRef) -> bool:
-        return person.userid in mentee_ids
-
-    def mentee_like(person: PersonRef) -> bool:
-        return person.is_mentee_like
-
-    for keep in (linked, mentee_like):
-        chosen = [m for m in mentions if any(keep(p) for p in m.people)]
-        if chosen:
-            return [(m, role) for m, role in staff_roles(text, mentions) if m in chosen]
-    return []
+    An activity run by a counselor the sender is not linked to is the sender's own face-to-face contact
+    (the 班会 rule); a talk with one is still a talk with a counselor.
+    """
+    roles = staff_roles(text, mentions)
+    linked = [(m, role) for m, role in roles if any(p.userid in mentee_ids for p in m.people)]
+    if linked:
+        return linked
+    return [(m, role) for m, role in roles if role == PARTNER and any(p.is_mentee_like for p in m.people)]
 
 
 def _zones(text: str, opener: re.Pattern[str]) -> list[tuple[int, int]]:
