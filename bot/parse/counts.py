@@ -24,7 +24,7 @@ _NOT_PEOPLE = re.compile(r"宿舍|寝室|公寓|会(?!员)|社|组织|活动|食
 _STAFF = re.compile(r"老师|辅导员|教师|教授|领导|家长|同事|书记|院长|主任|处长|部长|干部(?<!学生干部)")
 _CLASSIFIER = re.compile(r"\s*(名|个|位|人|口)")
 # Between a classifier and its noun: modifiers such as 刚入学的少数民族, 还没就业的, never a unit or a break.
-_FILLER = re.compile(r"[^\s,.;:!?、。；：！？0-9a-z班间室舍寝楼堂厅院系馆栋层组届级门节次个名位人课场项套张份本篇条]{0,10}")
+_FILLER = re.compile(r"[^\s,.;:!?、。；：！？0-9a-z班间室舍寝楼堂厅院系馆栋层组届级门节次个名位人课场项套张份本篇条时钟天周月年分是]{0,10}")
 _NUMERAL = re.compile(NUM)
 _RANGE = re.compile(r"[一二两三四五六七八九][一二两三四五六七八九]")
 _HEDGE_BEFORE = re.compile(r"(?:约|大约|大概|大致|差不多|将近|接近|(?<!最)近|估计|超过|至少|不到|不足|几乎|几|好)\s*$")
@@ -33,6 +33,7 @@ _HEDGE_AFTER_UNIT = re.compile(r"^\s*(?:多|余|\+|出头|左右|上下|以上|�
 _TOTAL_BEFORE = re.compile(r"(?:一共|总共|共计|合计|共|计|有|来了|到了|到场|参加|出席|全班|全体|累计)\s*$")
 _CLAUSE_END = re.compile(r"^\s*(?:$|[,.;:!?、。；：！？~～)）\s]|吧|啊|呀|左右|参加|出席|到课|到场|在场|在线|来访|参与)")
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:第|#|号|周|星期|礼拜|[.\-/:a-z])$")
+_RANK_BEFORE = re.compile(r"(?:前|排|排名|获|得|第)\s*$")
 _GRADE = re.compile(r"[大研初高博硕]$")  # 大三, 研一: a year of study
 _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:号|楼|栋|层|级|届|年|月|日|点|分|岁|元|块|%|度|米|公里|小时|钟|天|周|次|遍|节|页|条|份|间|门"
                                 r"|章|篇|本|张|项|场|期|季|批|[.\-/:~～]\d|[a-z])")
@@ -105,10 +106,14 @@ def _counts_people(run: str, value: int, word: str, before: str, rest: str) -> b
     noun = _STUDENT.match(rest) or _noun_after_filler(rest)
     if noun is not None and not _NOT_PEOPLE.match(rest, noun.end()):
         return True  # 三名刚入学的少数民族学生
-    if noun is not None or _STAFF.match(rest) or not _CLAUSE_END.match(rest):
-        return False  # 6个寝室, 两位辅导员, 一个聊带班
-    # a bare count closing a clause: 名/位 count people; 个 only after 一共/共/有 or standing alone (走访了6个 is rooms)
-    return word != "个" or bool(_TOTAL_BEFORE.search(before) or _starts_fragment(before))
+    if noun is not None or _STAFF.match(rest):
+        return False  # 6个寝室, 两位辅导员
+    if word == "名":
+        return not _RANK_BEFORE.search(before)  # 名 counts people wherever it stands (…座谈会5名记录了…); 前3名 is a rank
+    if not _CLAUSE_END.match(rest):
+        return False  # 一个聊带班
+    # a bare count closing a clause: 位 counts people; 个 only after 一共/共/有/a student noun, or standing alone
+    return word != "个" or bool(_TOTAL_BEFORE.search(before) or _STUDENT_BEFORE.search(before) or _starts_fragment(before))
 
 
 _STUDENT_BEFORE = re.compile(_STUDENT_NOUN + r"(?:\s*(?:一共|总共|共计|合计|共|计|有|约|大约|到课|参加|出席))*\s*$")

@@ -27,6 +27,7 @@ _BREAK = frozenset(",.;:!?、。；：！？ ")
 # Where a second contact may begin: a time of day or a date at the start of a clause, or a word of sequence.
 _PART_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|傍晚|早上|早晨|凌晨|夜里|晚间|晚饭后|午饭后|饭后|课后|会后|散会后|之后)")
 _AGAIN = re.compile(r"又")
+_AGAIN_AFTER_TIME = re.compile(r"^\S{0,6}?[又还再也]")
 # 然后/接着 often go on with the same visit (去宿舍看了看 然后跟同学聊了聊): a split needs a contact of another kind.
 _THEN = re.compile(r"然后|接着|随后|后来")
 # A verb of contact, for both halves of a split (到课 is an attendance, not a visit).
@@ -50,7 +51,7 @@ Classify = Callable[[str, tuple[Mention, ...]], Contact | None]
 
 def main_episode(text: str, today: date, mentions: tuple[Mention, ...], classify: Classify) -> Episode:
     """Return the part of a normalised message that reports its first contact."""
-    kept = _blank_plans(text, today)
+    kept = _blank_plans(text, today, mentions, classify)
     if kept != text:
         left = tuple(m for m in mentions if kept[m.start] == text[m.start])
         planned = classify(kept, left) is None and classify(text, mentions) is not None
@@ -61,16 +62,24 @@ def main_episode(text: str, today: date, mentions: tuple[Mention, ...], classify
     return Episode(kept[:end], tuple(m for m in mentions if m.end <= end), planned)
 
 
-def _blank_plans(text: str, today: date) -> str:
-    """Blank each clause that says what will happen (from the plan word on, when a past date comes first)."""
+def _blank_plans(text: str, today: date, mentions: tuple[Mention, ...], classify: Classify) -> str:
+    """Blank each clause that says what will happen.
+
+    The blank starts at the plan word when what comes before it already happened (a past date, 已, or a
+    contact of its own as in "食堂就餐和学生面对面收集到三条意见明天开会落实"), else at the clause start:
+    "约了王老师明天谈" is only an arrangement.
+    """
     chars = list(text)
     for clause in _CLAUSE.finditer(text):
         plan = _FUTURE.search(clause.group())
         if plan is None:
             continue
         head = clause.group()[: plan.start()]
+        at = clause.start() + plan.start()
         done_before = "已" in head or any(hit.day <= today for hit in find_dates(head, today))
-        start = clause.start() + plan.start() if done_before else clause.start()
+        if not done_before and "约" not in head:
+            done_before = classify(text[:at], tuple(m for m in mentions if m.end <= at)) is not None
+        start = at if done_before else clause.start()
         chars[start : clause.end()] = " " * (clause.end() - start)
     return "".join(chars)
 
@@ -80,10 +89,13 @@ def _second_contact(text: str, today: date, mentions: tuple[Mention, ...], class
     starts = {hit.start for hit in find_dates(text, today)} | {m.start() for m in _PART_OF_DAY.finditer(text)}
     strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | {m.start() for m in _AGAIN.finditer(text)}
     weak = {m.start() for m in _THEN.finditer(text)} - strong
+    timed = sorted(starts)
     for at in sorted(a for a in strong | weak if a > 0):
         head, tail = text[:at], text[at:]
         if not (_ACTION.search(head) and _ACTION.search(tail)):
             continue
+        if at in starts and not (timed[0] < at or _AGAIN_AFTER_TIME.match(tail)):
+            continue  # 上午…下午…, 周一…周三又…: a second time only after a first one, or with 又/还/再
         first = classify(head, tuple(m for m in mentions if m.end <= at))
         then = classify(tail, tuple(replace(m, start=m.start - at, end=m.end - at) for m in mentions if m.start >= at))
         if first is None or then is None or first == then:
