@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.parse.concerns import categorise, category_scores, is_anonymous, is_crisis
 from bot.parse.counts import count_half_days, count_students
-from bot.parse.dates import find_contact_date, find_part_of_day
+from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
 from bot.parse.episodes import main_episode
 from bot.parse.intents import (
@@ -96,8 +96,13 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     student_affairs = "student_affairs_head" in roles
     names = match_names(t, sender, people)
 
+    seen: dict[tuple[str, tuple[Mention, ...]], Contact | None] = {}
+
     def classify(text: str, mentions: tuple[Mention, ...]) -> Contact | None:
-        return classify_contact(text, mentions, mentee_ids, count_half_days(text), student_affairs)
+        key = (text, mentions)
+        if key not in seen:  # the episode finder asks about the same spans again
+            seen[key] = classify_contact(text, mentions, mentee_ids, count_half_days(text), student_affairs)
+        return seen[key]
 
     episode = main_episode(t, today, names.mentions, classify)
     contact = classify(episode.text, episode.mentions)
@@ -107,7 +112,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     if episode.planned:
         return _concern(t, sender, people, crisis=False, names=names) if _REQUEST.search(t) else Parsed("unknown")
     if contact is not None and _reports_contact(t, roles):
-        hit = find_contact_date(episode.text, today)
+        hit = contact_date(episode.dates, today)
         half_days = count_half_days(episode.text)
         return Parsed(
             "log_contact",

@@ -129,9 +129,8 @@ def find_dates(text: str, today: date, future: bool = False) -> list[DateHit]:
     return hits
 
 
-def find_contact_date(text: str, today: date) -> DateHit | None:
-    """Find the day a reported contact happened: the first date word, else a holiday of the past week."""
-    hits = find_dates(text, today)
+def contact_date(hits: list[DateHit], today: date) -> DateHit | None:
+    """Pick the day a reported contact happened from its date hits: the first date word, else a recent holiday."""
     words = [h for h in hits if not h.holiday]
     if words:
         return words[0]

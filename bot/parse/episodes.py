@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.parse.dates import find_dates
+from bot.parse.dates import DateHit, find_dates
 from bot.parse.names import Mention
 from bot.parse.venues import Contact
 
@@ -43,6 +43,7 @@ class Episode:
 
     text: str  # the message with planned clauses blanked and any later contact cut off
     mentions: tuple[Mention, ...]  # the names written in that span
+    dates: list[DateHit]  # the dates written in that span
     planned: bool  # a contact was named, but only as a plan
 
 
@@ -58,8 +59,9 @@ def main_episode(text: str, today: date, mentions: tuple[Mention, ...], classify
         mentions = left
     else:
         planned = False
-    end = _second_contact(kept, today, mentions, classify)
-    return Episode(kept[:end], tuple(m for m in mentions if m.end <= end), planned)
+    dates = find_dates(kept, today)
+    end = _second_contact(kept, dates, mentions, classify)
+    return Episode(kept[:end], tuple(m for m in mentions if m.end <= end), [d for d in dates if d.end <= end], planned)
 
 
 def _blank_plans(text: str, today: date, mentions: tuple[Mention, ...], classify: Classify) -> str:
@@ -84,9 +86,9 @@ def _blank_plans(text: str, today: date, mentions: tuple[Mention, ...], classify
     return "".join(chars)
 
 
-def _second_contact(text: str, today: date, mentions: tuple[Mention, ...], classify: Classify) -> int:
+def _second_contact(text: str, dates: list[DateHit], mentions: tuple[Mention, ...], classify: Classify) -> int:
     """Return where a second, separate contact begins (上午…一线 / 下午约谈了…), or the end of the text."""
-    starts = {hit.start for hit in find_dates(text, today)} | {m.start() for m in _PART_OF_DAY.finditer(text)}
+    starts = {hit.start for hit in dates} | {m.start() for m in _PART_OF_DAY.finditer(text)}
     strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | {m.start() for m in _AGAIN.finditer(text)}
     weak = {m.start() for m in _THEN.finditer(text)} - strong
     timed = sorted(starts)

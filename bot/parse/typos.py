@@ -11,6 +11,7 @@ found in the folded text hold for the original. The global normalise() is left a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.parse.pinyin import readings
 
@@ -41,12 +42,11 @@ _COMMAND_WORDS = (
     "学生社区",
 )
 _READING: dict[str, str] = {}
-_KEYS = {word: tuple(readings(c)[0] for c in word) for word in _COMMAND_WORDS}
-# Each character of a command word, with the words holding it and where: a misspelt word keeps at least one.
-_SLOTS: dict[str, list[tuple[str, int]]] = {}
-for _word in _COMMAND_WORDS:
-    for _offset, _char in enumerate(_word):
-        _SLOTS.setdefault(_char, []).append((_word, _offset))
+_BY_SOUND = {" ".join(readings(c)[0] for c in word): word for word in _COMMAND_WORDS}
+# The command words as toneless pinyin, longest first, matched on whole syllables of the message's reading.
+_SOUNDS = re.compile(
+    r"(?:(?<= )|^)(?:" + "|".join(re.escape(k) for k in sorted(_BY_SOUND, key=len, reverse=True)) + r")(?= |$)"
+)
 
 # 再 for 在 before a place (再食堂吃饭), 在 for 再 before a command (下周在提醒, 回来在说).
 _AGAIN_FOR_AT = re.compile(r"再(?=(?:学生)?(?:食堂|宿舍|寝室|公寓|教室|课堂|餐厅|图书馆|操场|学院|办公室|[一二三四五六七八九十0-9]+号楼))")
@@ -63,19 +63,17 @@ def _usual(char: str) -> str:
     return found
 
 
+@lru_cache(maxsize=512)
 def fold_typos(text: str) -> str:
     """Read misspelt command words as the words meant, keeping the text's length."""
+    reading = " ".join([_READING.get(c) or _usual(c) for c in text.replace(" ", "_")])
     chars = list(text)
-    done = -1  # folds do not overlap: the first one found, left to right, wins
-    for i, char in enumerate(text):
-        for word, offset in _SLOTS.get(char, ()):
-            start, end = i - offset, i - offset + len(word)
-            if start <= done or end > len(text) or text[start:end] == word:
-                continue
-            if all(_usual(c) == key for c, key in zip(text[start:end], _KEYS[word], strict=True)):
-                chars[start:end] = word
-                done = end - 1
-                break
+    for match in _SOUNDS.finditer(reading):
+        word = _BY_SOUND[match.group()]
+        start = reading.count(" ", 0, match.start())  # one space between syllables: the character's index
+        span = text[start : start + len(word)]
+        if span != word and set(span) & set(word):  # a misspelling keeps one character of the word
+            chars[start : start + len(word)] = word
     folded = "".join(chars)
     folded = _AGAIN_FOR_AT.sub("在", folded)
     return _AT_FOR_AGAIN.sub("再", folded)

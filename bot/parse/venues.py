@@ -161,7 +161,7 @@ def classify_contact(
 ) -> Contact | None:
     """Decide the kind and venue of one reported contact from normalised text; None when none is reported."""
     talk_zones = _zones(text, _TALK_ZONE)
-    if any(_outside(m.start(), talk_zones) for m in _ONLINE.finditer(_ONLINE_NOISE.sub(_blank, text))):
+    if _ONLINE.search(text) and _found(_ONLINE, _ONLINE_NOISE.sub(_blank, text), talk_zones):
         return Contact("online", "online")
     roles = _teacher_roles(text, mentions, mentee_ids)
     hosts = [m for m, role in roles if role == HOST]
@@ -203,9 +203,16 @@ def find_venue(text: str, zones: Sequence[tuple[int, int]] | None = None) -> str
     if zones is None:
         zones = _zones(text, _TALK_ZONE) + _zones(text, _SPEECH_ZONE)
     for venue, pattern in _VENUES:
-        if any(_outside(m.start(), zones) for m in pattern.finditer(text)):
+        if _found(pattern, text, zones):
             return venue
     return None
+
+
+def _found(pattern: re.Pattern[str], text: str, zones: Sequence[tuple[int, int]]) -> bool:
+    """Tell whether the pattern occurs outside every zone."""
+    if not zones:
+        return pattern.search(text) is not None
+    return any(_outside(m.start(), zones) for m in pattern.finditer(text))
 
 
 def _teacher_roles(
