@@ -24,7 +24,9 @@ _NOT_PEOPLE = re.compile(r"宿舍|寝室|公寓|会(?!员)|社|组织|活动|食
 _STAFF = re.compile(r"老师|辅导员|教师|教授|领导|家长|同事|书记|院长|主任|处长|部长|干部(?<!学生干部)")
 _CLASSIFIER = re.compile(r"\s*(名|个|位|人|口)")
 # Between a classifier and its noun: modifiers such as 刚入学的少数民族, 还没就业的, never a unit or a break.
-_FILLER = re.compile(r"[^\s,.;:!?、。；：！？0-9a-z班间室舍寝楼堂厅院系馆栋层组届级门节次个名位人课场项套张份本篇条时钟天周月年分是]{0,10}")
+_FILLER = re.compile(r"[^\s,.;:!?、。；：！？0-9a-z班间室舍寝楼堂厅馆栋层组届级门节次个名位人课场项套张份本篇条时钟天周月年分是]{0,10}")
+# A unit right after the classifier: 两个学院的学生 counts colleges, 三个班的同学 classes.
+_UNIT_AFTER = re.compile(r"学院|院系|系|班|专业|年级|宿舍|寝室|团队|小组|组|部门|单位|社团|协会|学校")
 _NUMERAL = re.compile(NUM)
 _RANGE = re.compile(r"[一二两三四五六七八九][一二两三四五六七八九]")
 _HEDGE_BEFORE = re.compile(r"(?:约|大约|大概|大致|差不多|将近|接近|(?<!最)近|估计|超过|至少|不到|不足|几乎|几|好)\s*$")
@@ -103,7 +105,7 @@ def _counts_people(run: str, value: int, word: str, before: str, rest: str) -> b
         return not (_NOT_PERSON_AFTER_REN.match(rest) or staff)
     if not word:
         return run != "一" and bool(_STUDENT_BEFORE.search(before) and _CLAUSE_END.match(rest))
-    noun = _STUDENT.match(rest) or _noun_after_filler(rest)
+    noun = _STUDENT.match(rest) or (None if _UNIT_AFTER.match(rest) else _noun_after_filler(rest))
     if noun is not None and not _NOT_PEOPLE.match(rest, noun.end()):
         return True  # 三名刚入学的少数民族学生
     if noun is not None or _STAFF.match(rest):
