@@ -51,10 +51,12 @@ SNOOZE_TYPOS_AND_FRONTLINE_PROGRESS: list[Case] = [
 ]
 STUDENT_AFFAIRS_HEAD_AND_CLUBS: list[Case] = [
     ("shizhigang01", "昨晚去学生公寓查寝", {"kind": "face_to_face", "venue": "dorm"}),
+    ("shizhigang01", "开学第一天去新生宿舍看了看", {"kind": "face_to_face", "venue": "dorm"}),  # 第一天 is no duration
     ("longhaiyan01", "今天去研究生宿舍看了看毕业生", {"kind": "face_to_face", "venue": "dorm"}),
     ("shizhigang01", "今天下午在学生社区值守三个小时", {"kind": "frontline", "venue": None}),
     ("wuzhiqiang01", "去了学生摄影社 看同学们的作品", {"kind": "face_to_face", "venue": "club"}),
     ("taoyong01", "参加了轮滑协会的活动", {"kind": "face_to_face", "venue": "club"}),
+    ("zouguodong01", "去看了街舞社的比赛", {"kind": "face_to_face", "venue": "club"}),
 ]
 SEVERAL_TEACHERS: list[Case] = [
     ("duanwenjie01", "和范晨、高建两位老师谈了谈教学", {"kind": "mentee_talk", "counterparts": ["fanchen01", "gaojian01"]}),
@@ -172,6 +174,8 @@ def test_undo_and_ticket_replies_in_other_words(run: Run, sender: str, text: str
     check(run, sender, text, expect)
 
 
-def test_iso_weeks_cross_the_new_year(run: Run) -> None:
+def test_dates_in_chinese_numerals_and_across_the_new_year(run: Run) -> None:
+    check(run, "konglingjun01", "二十四日晚上去计科学院宿舍", {"date": "2026-11-24"})
+    check(run, "wangjie01", "十八日 企业微信 和统计2301学习委员交流", {"date": "2026-11-18", "kind": "online"})
     check(run, "zhonghua01", "这周二去外国语学院宿舍走访", {"date": "2026-12-29"}, today=date(2027, 1, 3))
     check(run, "jinyu01", "上个月二十九号听了一节设计课", {"date": "2026-12-29"}, today=date(2027, 1, 3))
