@@ -22,8 +22,12 @@ _NOT_A_DAY = (
 )
 _DECIMAL_TAIL = r"(?!\d|\.\d|\s*(?:小时|个|天|分|倍|万|元|块|%|h|k|公里|米|岁|亿|斤|折|版|寸|g|级))"
 
+# Every date form starts with one of these: checking it first lets most positions fail at once.
+_FIRST = "(?=[0-9一二两三四五六七八九十廿〇零正上本这当大前昨今明后刚元平圣国教劳周星礼下])"
 _PATTERN = re.compile(
-    "|".join(
+    _FIRST
+    + "(?:"
+    + "|".join(
         (
             rf"(?P<ymd>(?P<y>20\d\d)\s*[-/.年]\s*(?P<ym>{_M})\s*[-/.月]\s*(?P<yd>{_D})(?:日|号)?)",
             rf"(?P<month>上个?月|本月|这个?月|当月)\s*(?P<mday>{_D})\s*(?:号|日)",
@@ -39,6 +43,7 @@ _PATTERN = re.compile(
             rf"(?P<dn>(?<![0-9a-z月#.第号房栋楼\-/]){_D})\s*(?:号|日(?:(?<=[0-9]日)|(?<=十日)|(?<=十[一二三四五六七八九]日)|(?<=廿[一二三四五六七八九]日))){_NOT_A_DAY}",
         )
     )
+    + ")"
 )
 
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6, "末": 5}
