@@ -8,10 +8,11 @@ Example: a reminder "本周您还没有与学生面对面接触的记录" become
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from bot.messages import Reply
@@ -83,8 +84,40 @@ class Outbox:
         return max(same) + 1 if same else 0
 
     def _notify(self) -> None:
-        """Wake the sending scheduler when this transaction commits (PostgreSQL; once a transaction)."""
-        if self._notified or self.db.get_bind().dialect.name != "postgresql":
-            return
-        self.db.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-        self._notified = True
+        if not self._notified:
+            notify_senders(self.db)
+            self._notified = True
+
+
+def notify_senders(db: Session) -> None:
+    """Wake the sending scheduler when this transaction commits (PostgreSQL; elsewhere it polls)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+
+
+def requeue(db: Session, now: datetime, ids: Sequence[int] | None = None,
+            school_ids: Sequence[int] | None = None) -> list[int]:
+    """Queue failed rows again (these ids, or every failed one): due now, their age counted from now.
+
+    Parts already sent stay sent. Return the ids queued again.
+    """
+    where = [OutboundMessage.status == "failed"]
+    if ids is not None:
+        where.append(OutboundMessage.id.in_(ids))
+    if school_ids is not None:
+        where.append(OutboundMessage.school_id.in_(school_ids))
+    again = list(db.scalars(update(OutboundMessage).where(*where)
+                            .values(status="pending", next_attempt_at=now, requeued_at=now, claimed_by=None,
+                                    acknowledged_at=None, acknowledged_by=None)
+                            .returning(OutboundMessage.id)
+                            .execution_options(synchronize_session=False)))
+    if again:
+        notify_senders(db)
+    return sorted(again)
+
+
+def acknowledge(db: Session, row: OutboundMessage, actor: str, now: datetime) -> None:
+    """Record that someone took over an undeliverable urgent message (by phone, in person): stop retrying it."""
+    row.acknowledged_at, row.acknowledged_by = now, actor[:64]
+    if row.status in ("pending", "failed"):
+        row.status = "dropped"

@@ -79,7 +79,8 @@ def flush_outbox(deps: Deps) -> int:
 
 def due_clause(now: datetime) -> Any:
     """Rows a sender may take: pending and due, or sending with a lapsed lease (their sender died)."""
-    return and_(OutboundMessage.status.in_(("pending", "sending")), OutboundMessage.next_attempt_at <= now)
+    return and_(OutboundMessage.status.in_(("pending", "sending")), OutboundMessage.next_attempt_at <= now,
+                OutboundMessage.acknowledged_at.is_(None))
 
 
 def busy_recipient(now: datetime) -> Any:
