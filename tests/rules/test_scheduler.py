@@ -7,10 +7,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.config import ConfigError, load_settings
 from bot.context import Deps
-from jobs.scheduler import Scheduler, build_scheduler, register
+from jobs.lease import Lease, LeaseKeeper, database_lock
+from jobs.scheduler import Scheduler, build_scheduler, leader_only, make_keeper, register
 from tests.rules.conftest import World, outbox_rows
 
 
@@ -77,3 +80,41 @@ def test_standby_takes_over_when_the_holder_dies(world: World, two: list[Schedul
     assert not first.renew() and not first.held()
     second.stop()  # a clean stop gives both up at once
     assert first.renew()
+
+
+def dead_redis() -> redis.Redis:
+    """A Redis that is away (nothing listens on port 1)."""
+    return redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, decode_responses=True)
+
+
+def test_with_redis_away_the_database_lock_alone_decides(deps: Deps) -> None:
+    first, second = (LeaseKeeper(Lease(dead_redis(), deps.key("scheduler", "lease"), 15), database_lock(deps.engine), 15)
+                     for _ in range(2))
+    try:
+        assert first.renew() and first.held()
+        assert not second.renew() and not second.held()  # no two schedulers act, even without Redis
+        first.stop()
+        assert second.renew() and second.held()  # and a standby takes over
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_jobs_never_see_the_holder_lose_its_own_lease(deps: Deps) -> None:
+    keeper = make_keeper(deps)
+    assert keeper.renew()
+    seen: list[bool] = []
+    renewing = threading.Thread(target=lambda: [keeper.renew() for _ in range(200)])
+    renewing.start()
+    while renewing.is_alive():
+        seen.append(keeper.held())
+    keeper.stop()
+    assert seen and all(seen) and not keeper.held()
+    ran = leader_only(lambda d: 1, keeper.held)(deps)
+    assert ran == 0  # a stopped keeper's jobs do nothing
+
+
+def test_the_lease_is_short(deps: Deps) -> None:
+    assert deps.settings.scheduler.lease_seconds == 15
+    with pytest.raises(ConfigError, match="lease_seconds"):
+        load_settings(env={"CONTACTBOT_SCHEDULER_LEASE_SECONDS": "60"})
