@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.console.access import visible_or_403
@@ -54,16 +55,16 @@ def show_outbox() -> str:
         in_schools(schools)).order_by(OutboundMessage.next_attempt_at).limit(ROWS_SHOWN)))
     return render_template("console/outbox.html", lag=outbox_lag(db, now, schools),
                            summary=outbox_summary(db, now, schools, day_start), failed=failed, overdue=overdue,
-                           names=_names(failed + overdue), purpose_zh=PURPOSE_ZH, status_zh=STATUS_ZH, now=now,
+                           names=_names(db, failed + overdue), purpose_zh=PURPOSE_ZH, status_zh=STATUS_ZH, now=now,
                            give_up_hours=deps.settings.outbox.give_up_hours, can_act=g.viewer.role == ADMIN)
 
 
-def _names(rows: list[OutboundMessage]) -> dict[tuple[int, str], str]:
+def _names(db: Session, rows: list[OutboundMessage]) -> dict[tuple[int, str], str]:
     """The roster names of the recipients, by (school, userid)."""
     userids = {r.recipient for r in rows}
     if not userids:
         return {}
-    people = g.db.execute(select(Person.school_id, Person.userid, Person.name).where(Person.userid.in_(userids)))
+    people = db.execute(select(Person.school_id, Person.userid, Person.name).where(Person.userid.in_(userids)))
     return {(school_id, userid): name for school_id, userid, name in people}
 
 
@@ -104,7 +105,8 @@ def crisis_banner() -> list[dict[str, Any]]:
     viewer = g.get("viewer")
     if viewer is None or viewer.role not in (ADMIN, PROVINCE) or g.get("scope") is None:
         return []
-    rows = undelivered_crisis(g.db, g.deps.clock(), g.scope.school_ids)
-    names = _names(rows)
+    with g.deps.sessions() as db:  # its own session: error pages render after the request's has ended
+        rows = undelivered_crisis(db, g.deps.clock(), g.scope.school_ids)
+        names = _names(db, rows)
     return [{"id": r.id, "to": names.get((r.school_id, r.recipient), r.recipient), "status": STATUS_ZH[r.status],
              "since": r.created_at, "error": r.last_error or ""} for r in rows]
