@@ -1,13 +1,17 @@
-"""The web app: the WeCom/WeChat callbacks, the admin console, and a health check."""
+"""The web app: the WeCom/WeChat callbacks, the admin console, and a health check with the outbox's lag."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Flask, Response, jsonify, render_template
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, load_settings
 from bot.console.blueprint import bp as console_bp
 from bot.context import Deps
+from bot.outbox_status import outbox_lag
 from bot.webhook import bp as webhook_bp
 
 
@@ -39,6 +43,12 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fl
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return jsonify(status="ok")
+        """Liveness plus the outbox's figures (queued, due, failed, lag, undelivered crisis alerts)."""
+        try:
+            with deps.sessions() as db:
+                outbox: dict[str, object] | None = asdict(outbox_lag(db, deps.clock()))
+        except SQLAlchemyError:
+            outbox = None
+        return jsonify(status="ok", outbox=outbox)
 
     return app
