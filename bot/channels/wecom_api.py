@@ -17,6 +17,8 @@ from typing import Any
 import redis
 import requests
 
+from bot.redis_health import if_up
+
 log = logging.getLogger(__name__)
 
 TIMEOUT = (3.05, 10.0)  # (connect, read) seconds for every call
@@ -101,7 +103,7 @@ class Api:
 
     def token(self, stale: str | None = None) -> str:
         """Return the cached access token, fetching a new one if none is cached or `stale` was rejected."""
-        cached = self.redis.get(self.tokens.cache_key)
+        cached = if_up(lambda: self.redis.get(self.tokens.cache_key), None)  # without Redis: a fresh token
         if cached and cached != stale:
             return str(cached)
         result = self._request("GET", self.tokens.path, params=dict(self.tokens.params))
@@ -111,7 +113,7 @@ class Api:
             raise ApiError(-1, "gettoken answered without an access_token")
         expires_in = int(result.get("expires_in", 7200) or 7200)
         ttl = max(60, expires_in - TOKEN_MARGIN_SECONDS)
-        self.redis.set(self.tokens.cache_key, token, ex=ttl)
+        if_up(lambda: self.redis.set(self.tokens.cache_key, token, ex=ttl), None)
         return token
 
     def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
