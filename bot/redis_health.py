@@ -2,8 +2,8 @@
 fast, the database decides. This module is the process's view of whether Redis answers.
 
 - `GuardedRedis` is the client every part of the bot uses. The first command that fails because Redis is
-  unreachable marks it down (one warning in the log) and drops the pooled connections, which are dead
-  anyway; from then on every command fails at once with `RedisUnavailable`, without waiting for a timeout.
+  unreachable marks it down (one warning in the log) and drops the idle pooled connections, which are
+  dead anyway; from then on every command fails at once with `RedisUnavailable`, without waiting for a timeout.
 - While it is down a background thread tries a write every second and warns at most once a minute;
   the first write that succeeds marks Redis up again (one warning), and callbacks registered with
   `after_recovery` (a roster version bump that could not be made, say) run then. Nothing is restarted.
@@ -138,7 +138,9 @@ def guarded(health: RedisHealth, pool: redis.ConnectionPool, call: Callable[[], 
         return call()
     except REDIS_DOWN as exc:
         if health.failed(exc):
-            pool.disconnect()  # every pooled connection is dead too: reconnect afresh when Redis is back
+            # The idle pooled connections are dead too: reconnect afresh when Redis is back. Connections in
+            # use by other threads are left to fail by themselves (closing them under a reader breaks it).
+            pool.disconnect(inuse_connections=False)
         raise
 
 
