@@ -12,24 +12,9 @@ from bot.parse import Parsed, People, parse
 
 WEDNESDAY = date(2026, 11, 25)  # the default "today" in these tests: a Wednesday
 
-ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster.csv"  # the fictional university (shared/corpus/roster.csv)
-
-
-def shared_dir() -> Path | None:
-    """Find the shared material beside the repository (CI) or at /work/shared (development)."""
-    for candidate in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")):
-        if (candidate / "corpus" / "dev.jsonl").is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    """The shared material (corpus, roster); skips the test when it is not there."""
-    found = shared_dir()
-    if found is None:
-        pytest.skip("shared/corpus is not beside the repository nor at /work/shared")
-    return found
+DATA = Path(__file__).resolve().parents[1] / "data"
+ROSTER = DATA / "roster.csv"  # the fictional university
+CORPUS = DATA / "corpus"  # labelled messages (see its README.md)
 
 
 @pytest.fixture(scope="session")

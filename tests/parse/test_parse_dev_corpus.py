@@ -1,13 +1,13 @@
-"""The shared labelled messages: at least 95 % fully correct and every crisis caught (failures are printed)."""
+"""The labelled dev messages (tests/data/corpus): at least 95 % fully correct and every crisis caught (failures are printed)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from bot.parse import People, parse
+from tests.parse.conftest import CORPUS, ROSTER
 
 
 def _same(field: str, want: Any, got: Any) -> bool:
@@ -15,9 +15,9 @@ def _same(field: str, want: Any, got: Any) -> bool:
     return sorted(want) == sorted(got) if field == "counterparts" else bool(want == got)
 
 
-def test_dev_corpus_score(shared: Path) -> None:
-    people = People.from_csv(shared / "corpus" / "roster.csv")
-    lines = (shared / "corpus" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+def test_dev_corpus_score() -> None:
+    people = People.from_csv(ROSTER)
+    lines = (CORPUS / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     items = [json.loads(line) for line in lines if line.strip()]
     exact = crisis_total = crisis_hit = 0
     failures = []
