@@ -326,7 +326,10 @@ class InboundMessage(Base):
     msg_id: Mapped[str] = mapped_column(String(128))
     sender: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column()
-    reply: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)  # as plain text, for people reading the table
+    # The whole reply as bot.outbox.reply_payload stores it: a re-delivery is answered with the same message.
+    reply_type: Mapped[str | None] = mapped_column(String(16))
+    reply_payload: Mapped[dict[str, Any] | None] = mapped_column()
 
 
 import bot.channels.binding  # noqa: E402, F401  (the Official Account binding codes, migration 0002)

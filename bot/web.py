@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Flask, Response, jsonify, render_template
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config import Settings, load_settings
 from bot.console.blueprint import bp as console_bp
 from bot.context import Deps
-from bot.outbox_status import outbox_lag
+from bot.health import health
 from bot.webhook import bp as webhook_bp
 
 
@@ -43,12 +40,10 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fl
 
     @app.get("/healthz")
     def healthz() -> Response:
-        """Liveness plus the outbox's figures (queued, due, failed, lag, undelivered crisis alerts)."""
-        try:
-            with deps.sessions() as db:
-                outbox: dict[str, object] | None = asdict(outbox_lag(db, deps.clock()))
-        except SQLAlchemyError:
-            outbox = None
-        return jsonify(status="ok", outbox=outbox)
+        report, code = health(deps)
+        response = jsonify(report)
+        response.status_code = code
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     return app

@@ -2,7 +2,7 @@
 
 Example message: "昨天下午开了个学生座谈会 十五名学生代表参加" from a leader ->
 Parsed(intent="log_contact", kind="face_to_face", venue="talk", date=yesterday, students=15, ...).
-The contract (corpus/parse-contract.md) fixes the JSON fields; the rest serves the handlers' follow-up questions.
+The contract (docs/parse-contract.md) fixes the JSON fields; the rest serves the handlers' follow-up questions.
 """
 
 from __future__ import annotations
