@@ -16,6 +16,7 @@ from bot.concerns.common import answer_group
 from bot.concerns.crisis import handle_crisis
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import when
+from bot.concerns.senders import is_sender
 from bot.concerns.tickets import (
     answer_ticket,
     awaiting_rating,
@@ -101,7 +102,7 @@ def _own_ticket(msg: Incoming, ctx: Context, pattern: re.Pattern[str]) -> Concer
     if match is None:
         return None
     concern = find_ticket(ctx.db, ctx.school.id, int(match.group(1)))
-    return concern if concern is not None and concern.sender_id == ctx.sender.id else None
+    return concern if concern is not None and is_sender(concern, ctx.sender) else None
 
 
 def is_follow_up(msg: Incoming, ctx: Context) -> bool:
@@ -115,7 +116,7 @@ def add_follow_up(msg: Incoming, ctx: Context) -> Reply:
     assert match is not None
     number, text = int(match.group(1)), match.group(2).strip()
     concern = find_ticket(ctx.db, ctx.school.id, number)
-    if concern is None or concern.sender_id != ctx.sender.id:
+    if concern is None or not is_sender(concern, ctx.sender):
         return Reply.of(f"没有找到您反映的 #{number}。请核对编号。")
     if not text:
         return Reply.of(f"请在编号后写上要补充的内容，例如：追问#{number} 现在还是没有热水")
@@ -130,7 +131,7 @@ def is_rating(msg: Incoming, ctx: Context) -> bool:
         return False
     if match.group(2):
         concern = find_ticket(ctx.db, ctx.school.id, int(match.group(2)))
-        return concern is not None and concern.sender_id == ctx.sender.id
+        return concern is not None and is_sender(concern, ctx.sender)
     return awaiting_rating(ctx.db, ctx.sender) is not None
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.concerns.routing import linked_leader
+from bot.concerns.senders import sender_of
 from bot.models import AuditLog, Concern, Link, Person, PersonRole
 from bot.roles import COUNSELOR, IDEOLOGY_TEACHER, STUDENT
 
@@ -59,7 +60,7 @@ def hiding_group(db: Session, sender: Person) -> HidingGroup:
 
 def reveal_sender(db: Session, concern: Concern, admin: Person, now: datetime) -> Person:
     """Return who raised a ticket, writing an AuditLog row: for anonymous tickets a deliberate admin act."""
-    sender = db.get(Person, concern.sender_id)
+    sender = sender_of(db, concern)
     assert sender is not None
     db.add(AuditLog(
         school_id=concern.school_id, actor=admin.userid, action="concern.reveal_sender",

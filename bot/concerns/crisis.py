@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.concerns.anonymity import sender_label
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head, on_duty
+from bot.concerns.senders import raised_by, set_sender
 from bot.concerns.tickets import add_history, create_ticket, staff_channel
 from bot.context import Context
 from bot.messages import Reply
@@ -43,7 +44,7 @@ def support_text(ctx: Context, concern: Concern) -> str:
 def handle_crisis(ctx: Context, text: str, anonymous: bool) -> Reply:
     """Open (or add to) a crisis ticket, queue the alerts now, and answer with support and hotlines."""
     concern = ctx.db.scalar(
-        select(Concern).where(Concern.sender_id == ctx.sender.id, Concern.crisis.is_(True),
+        select(Concern).where(raised_by(ctx.db, ctx.sender), Concern.crisis.is_(True),
                               Concern.status != "resolved", Concern.created_at >= ctx.now - REOPEN_WINDOW)
         .order_by(Concern.id.desc()).limit(1)
     )
@@ -52,7 +53,9 @@ def handle_crisis(ctx: Context, text: str, anonymous: bool) -> Reply:
         message_id = ctx.db.scalar(select(ConcernMessage.id).where(ConcernMessage.concern_id == concern.id)
                                    .order_by(ConcernMessage.id).limit(1))
     else:
-        concern.anonymous = concern.anonymous or anonymous
+        if anonymous and not concern.anonymous:
+            concern.anonymous = True
+            set_sender(ctx.db, concern, ctx.sender)
         message_id = add_history(ctx.db, concern, "sender", text, ctx.now, ctx.sender).id
     alert(ctx, concern, text, message_id or 0)
     return Reply.of(support_text(ctx, concern))

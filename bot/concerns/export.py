@@ -39,7 +39,7 @@ def concern_rows(db: Session, school: School, settings: Settings) -> Iterator[di
         return value.astimezone(tz).isoformat(timespec="seconds") if value is not None else None
 
     for c in db.scalars(query):
-        sender = None if c.anonymous else people.get(c.sender_id)
+        sender = None if c.anonymous else people.get(c.sender_id or 0)
         owner = people.get(c.owner_id) if c.owner_id else None
         replies = []
         for m in c.messages[1:]:  # the first step is the text itself

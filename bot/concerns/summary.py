@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import when
+from bot.concerns.senders import sender_person_id
 from bot.concerns.routing import CATEGORIES, CATEGORY_ZH
 from bot.models import Concern, School
 
@@ -101,7 +102,7 @@ def concerns_summary(db: Session, school: School, week: date, tz: ZoneInfo = DEF
         if group is None:
             continue
         problems.append(CommonProblem(gid, group.category, group.place, group.label,
-                                      tuple(sorted(m.number for m in members)), len({m.sender_id for m in members})))
+                                      tuple(sorted(m.number for m in members)), len({sender_person_id(m) for m in members})))
     return ConcernSummary(
         week_start=start_day, raised=len(this_week),
         resolved=sum(1 for t in tickets if t.resolved_at is not None and start <= t.resolved_at < end),

@@ -19,6 +19,7 @@ from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
 from bot.concerns.render import receipt, relayed_answer, staff_notice, when
 from bot.concerns.routing import Routing, on_duty, route_concern
+from bot.concerns.senders import is_sender, raised_by, sender_of, set_sender
 from bot.concerns.similarity import specific_place
 from bot.config import Settings
 from bot.context import Context
@@ -63,12 +64,13 @@ def create_ticket(ctx: Context, text: str, category: str, anonymous: bool, crisi
     """Store a new ticket with its number, owner, deadlines and first history step."""
     routing = routing or route_concern(ctx.db, ctx.school, ctx.sender, category, ctx.settings)
     concern = Concern(
-        school_id=ctx.school.id, number=next_number(ctx.db, ctx.school), sender_id=ctx.sender.id,
+        school_id=ctx.school.id, number=next_number(ctx.db, ctx.school),
         category=category, status="spam" if silent else "open", anonymous=anonymous, crisis=crisis,
         owner_office=routing.office, owner_id=routing.owner.id if routing.owner else None,
         counselor_id=routing.counselor.id if routing.counselor else None, text=text, created_at=ctx.now,
         abuse=abuse, channel=ctx.channel, place=specific_place(normalise(text)),
     )
+    set_sender(ctx.db, concern, ctx.sender)
     if not silent:
         set_deadlines(concern, ctx.now, ctx.settings)
     ctx.db.add(concern)
@@ -139,7 +141,7 @@ def handlers_of(db: Session, concern: Concern) -> list[Person]:
 
 def can_handle(db: Session, person: Person, concern: Concern) -> bool:
     """Tell whether a person may answer a ticket: its handlers, its office, admins."""
-    if person.id == concern.sender_id:
+    if is_sender(concern, person):
         return False
     if ADMIN in person.roles or (person.department and person.department == concern.owner_office):
         return True
@@ -164,8 +166,9 @@ def answer_concern(db: Session, outbox: Outbox, concern: Concern, staff: Person,
         concern.status, concern.resolved_at, concern.rating = "resolved", now, None
     elif concern.status in ("open", "reopened"):
         concern.status = "answered"
-    sender = db.get(Person, concern.sender_id)
-    assert sender is not None
+    sender = sender_of(db, concern)
+    if sender is None:  # purged or erased meanwhile: the answer stays in the history only
+        return
     outbox.send(sender.userid, Reply.of(relayed_answer(concern, staff, text, resolve)),
                 purpose="concern_reply", channel=concern.channel,
                 dedupe_key=f"concern:{concern.school_id}:{concern.number}:msg:{message.id}")
@@ -214,7 +217,7 @@ def reopen_concern(db: Session, outbox: Outbox, concern: Concern, now: datetime,
 
 def awaiting_rating(db: Session, sender: Person) -> Concern | None:
     """Return the sender's most recently resolved ticket that has no rating yet."""
-    return db.scalar(select(Concern).where(Concern.sender_id == sender.id, Concern.status == "resolved",
+    return db.scalar(select(Concern).where(raised_by(db, sender), Concern.status == "resolved",
                                            Concern.rating.is_(None))
                      .order_by(Concern.resolved_at.desc(), Concern.id.desc()).limit(1))
 

@@ -22,6 +22,7 @@ from bot.concerns.deadlines import CLOSED_STATUSES
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import RATING_ZH, STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH
+from bot.concerns.senders import distinct_senders
 from bot.concerns.tickets import answer_concern, reopen_concern
 from bot.console.access import visible_or_403
 from bot.console.audit_log import write_audit
@@ -90,7 +91,7 @@ def common_problems(db: Session, clause: ColumnElement[bool], limit: int = 20) -
     """Return the common problems with tickets in view, those still waiting first."""
     waiting = func.sum(case((Concern.status.in_(WAITING), 1), else_=0))
     stmt = (select(ConcernGroup.id, ConcernGroup.label, ConcernGroup.category, ConcernGroup.place,
-                   ConcernGroup.answered_at, func.count(Concern.id), func.count(func.distinct(Concern.sender_id)),
+                   ConcernGroup.answered_at, func.count(Concern.id), distinct_senders(),
                    waiting)
             .join(Concern, Concern.group_id == ConcernGroup.id).where(clause)
             .group_by(ConcernGroup.id, ConcernGroup.label, ConcernGroup.category, ConcernGroup.place,
@@ -101,9 +102,9 @@ def common_problems(db: Session, clause: ColumnElement[bool], limit: int = 20) -
 
 def senders_shown(db: Session, concerns: list[Concern]) -> dict[int, str]:
     """Return how each ticket names its sender: "匿名" for anonymous ones, whose sender is never loaded."""
-    wanted = {c.sender_id for c in concerns if not c.anonymous}
+    wanted = {c.sender_id for c in concerns if not c.anonymous and c.sender_id is not None}
     people = {p.id: p for p in db.scalars(select(Person).where(Person.id.in_(wanted)))} if wanted else {}
-    return {c.id: sender_label(c, None if c.anonymous else people.get(c.sender_id)) for c in concerns}
+    return {c.id: sender_label(c, None if c.anonymous else people.get(c.sender_id or 0)) for c in concerns}
 
 
 def board_filters(in_scope: ColumnElement[bool], status: str, category: str,
