@@ -94,40 +94,36 @@ class Verdict:
 def verify(db: Session) -> Verdict:
     """Walk the chain: every hash recomputed, no gap, the head on the last row, purges accounted for."""
     problems: list[str] = []
-    head = db.get(AuditHead, 1)
-    rows = db.scalars(select(AuditLog).where(AuditLog.seq.is_not(None)).order_by(AuditLog.seq))
     unchained = db.scalar(select(AuditLog.id).where(AuditLog.seq.is_(None)).limit(1))
     if unchained is not None:
-        problems.append(f"第 {unchained} 条等记录尚未入链（写入它的程序绕过了提交）")
-    count, expected_seq, prev = 0, None, None
-    purged_through = 0
-    for row in rows:
-        count += 1
-        if expected_seq is None:  # the first row left: the rows before it were purged, or it is the first
-            prev = row.prev_hash if row.seq > 1 else GENESIS
-            if row.seq > 1 and purged_through == 0:
-                purged_through = _latest_purge(db)
-                if purged_through != row.seq - 1:
-                    problems.append(f"第 1–{row.seq - 1} 号记录不见了，且没有删除记录说明")
-        elif row.seq != expected_seq:
-            problems.append(f"第 {expected_seq}–{row.seq - 1} 号记录被删除")
-            prev = row.prev_hash
+        problems.append(f"id 为 {unchained} 的记录尚未入链（写入它的程序绕过了提交）")
+    count, last_seq, prev = 0, 0, GENESIS
+    for row in db.scalars(select(AuditLog).where(AuditLog.seq.is_not(None)).order_by(AuditLog.seq)):
+        seq = int(row.seq or 0)
+        if count == 0 and seq > 1:  # the oldest rows are gone: only a purge may have removed them
+            through, last_hash = _latest_purge(db)
+            if through != seq - 1 or last_hash != row.prev_hash:
+                problems.append(f"第 1–{seq - 1} 号记录不见了，且没有与之相符的删除记录")
+            prev = row.prev_hash or ""
+        elif seq != last_seq + 1:
+            problems.append(f"第 {last_seq + 1}–{seq - 1} 号记录被删除")
         if row.prev_hash != prev:
-            problems.append(f"第 {row.seq} 号记录的前一哈希不符")
+            problems.append(f"第 {seq} 号记录与前一条接不上")
         if digest(row, row.prev_hash or "") != row.row_hash:
-            problems.append(f"第 {row.seq} 号记录（{row.action}）的内容被改动")
-        prev, expected_seq = row.row_hash, row.seq + 1
+            problems.append(f"第 {seq} 号记录（{row.action}）的内容被改动")
+        count, last_seq, prev = count + 1, seq, row.row_hash or ""
+    head = db.get(AuditHead, 1)
     if head is None:
         problems.append("缺少审计链的链头（请运行 contactbot db upgrade）")
-    elif count and (head.seq != (expected_seq or 1) - 1 or head.hash != prev):
-        problems.append(f"链头指向第 {head.seq} 号记录，但最后一条是第 {(expected_seq or 1) - 1} 号：末尾的记录被删除")
-    elif not count and head.seq:
-        problems.append(f"链头指向第 {head.seq} 号记录，但审计日志是空的")
+    elif (head.seq, head.hash) != (last_seq, prev) and (count or head.seq):
+        problems.append(f"链头指向第 {head.seq} 号记录，最后一条却是第 {last_seq} 号：末尾的记录被删除或改动")
     return Verdict(count, problems)
 
 
-def _latest_purge(db: Session) -> int:
-    """Return through which number the newest purge says rows were removed (0: none)."""
+def _latest_purge(db: Session) -> tuple[int, str]:
+    """Return through which number, and up to which hash, the newest purge removed rows ((0, "") for none)."""
     purge = db.scalar(select(AuditLog).where(AuditLog.action == PURGE_ACTION)
                       .order_by(AuditLog.seq.desc()).limit(1))
-    return int(purge.detail.get("through_seq", 0)) if purge is not None else 0
+    if purge is None:
+        return 0, ""
+    return int(purge.detail.get("through_seq", 0)), str(purge.detail.get("last_hash", ""))

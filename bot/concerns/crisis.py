@@ -14,9 +14,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.concerns.anonymity import sender_label
+from bot.concerns.history import add_history
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head, on_duty
 from bot.concerns.senders import raised_by, set_sender
-from bot.concerns.tickets import add_history, create_ticket, staff_channel
+from bot.concerns.tickets import create_ticket, staff_channel
 from bot.context import Context
 from bot.messages import Reply
 from bot.models import Concern, ConcernMessage, Person

@@ -47,7 +47,7 @@ def concern_rows(db: Session, school: School, settings: Settings) -> Iterator[di
             who = ROLE_ZH.get(m.role, m.role) if (m.role == "sender" or author is None) else author.name
             replies.append({"at": at(m.at), "role": m.role, "by": who, "text": m.text})
         yield {
-            "number": c.number, "category": c.category, "category_zh": CATEGORY_ZH.get(c.category, "其他"),
+            "id": c.id, "number": c.number, "category": c.category, "category_zh": CATEGORY_ZH.get(c.category, "其他"),
             "status": c.status, "status_zh": STATUS_ZH.get(c.status, c.status), "owner_office": c.owner_office,
             "owner": owner.name if owner else "", "anonymous": c.anonymous, "crisis": c.crisis, "abuse": c.abuse,
             "created_at": at(c.created_at), "first_response_due": at(c.first_response_due),

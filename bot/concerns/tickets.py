@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.abuse import classify_abuse, duplicate_of, over_rate_limit, repeat_offender
 from bot.concerns.deadlines import CLOSED_STATUSES, add_working_days, set_deadlines
+from bot.concerns.history import add_history
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
 from bot.concerns.render import receipt, relayed_answer, staff_notice, when
@@ -24,7 +25,7 @@ from bot.concerns.similarity import specific_place
 from bot.config import Settings
 from bot.context import Context
 from bot.messages import Reply
-from bot.models import Concern, ConcernMessage, Person, School
+from bot.models import Concern, Person, School
 from bot.outbox import Outbox
 from bot.parse.text import normalise
 from bot.roles import ADMIN
@@ -48,15 +49,6 @@ def staff_channel(ctx_channel: str) -> str:
 def find_ticket(db: Session, school_id: int, number: int) -> Concern | None:
     """Return the school's ticket with this number, or None."""
     return db.scalar(select(Concern).where(Concern.school_id == school_id, Concern.number == number))
-
-
-def add_history(db: Session, concern: Concern, role: str, text: str, now: datetime,
-                author: Person | None = None) -> ConcernMessage:
-    """Append one step to a ticket's history (role: sender / staff / system)."""
-    row = ConcernMessage(concern_id=concern.id, author_id=author.id if author else None, role=role, text=text, at=now)
-    db.add(row)
-    db.flush()
-    return row
 
 
 def create_ticket(ctx: Context, text: str, category: str, anonymous: bool, crisis: bool,

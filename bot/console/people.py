@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from bot.console import stats
-from bot.console.access import visible_or_403
+from bot.console.access import named_staff, person_visible, record_view, visible_or_403
+from bot.console.audit_log import write_audit
 from bot.console.compliance import PERIOD_KINDS, current_periods, leader_statuses
 from bot.console.paging import Page, page_of
 from bot.console.reports import leader_record, resolve_term, term_choices
@@ -59,6 +60,9 @@ def show_person(person_id: int) -> str:
     """Show one person: obligations now, links (with history), their latest records."""
     db, scope, deps = g.db, g.scope, g.deps
     person: Person = visible_or_403(db, Person, person_id, scope.people())
+    if not person_visible(g.viewer, person):
+        abort(403)  # a student's (or a counselor's) page: the admin's only
+    write_audit("person.read", f"person#{person.id}", {"person_id": person.id}, person.school_id)
     today = deps.today()
     statuses = leader_statuses(db, deps.settings, stats.leaders(db, Person.id == person.id), deps.clock(),
                                (person.school_id,))
@@ -81,10 +85,14 @@ def show_record(person_id: int) -> str:
     """Show a leader's record for a term or year as a printable page."""
     db, deps = g.db, g.deps
     person: Person = visible_or_403(db, Person, person_id, g.scope.people())
+    if not person_visible(g.viewer, person):
+        abort(403)
     today = deps.today()
     term = resolve_term(deps.settings, request.args.get("term", ""), today)
     if term is None:
         abort(404)
+    write_audit("person.record_read", f"person#{person.id}", {"person_id": person.id, "term": term.key},
+                person.school_id)
     record = leader_record(db, deps.settings, person, term, today)
     return render_template("console/record_print.html", record=record, terms=term_choices(deps.settings, today),
-                           generated=deps.clock())
+                           generated=deps.clock(), rv=record_view(g.viewer), named_staff=named_staff)
