@@ -8,9 +8,12 @@ Example: `password_problem("aaaaaaaaaaaa", ["wang"], 12)` -> "密码太容易被
 
 from __future__ import annotations
 
+import re
+
 from zxcvbn import zxcvbn
 
 MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable" (about 10^10 guesses)
+MIN_REST = 8  # characters left once the known words are taken out
 PRODUCT_WORDS = ["contactbot", "console", "admin", "password", "jiceng", "lianxi", "基层联系助手", "管理台"]
 
 
@@ -21,7 +24,11 @@ def password_problem(password: str, known: list[str], min_length: int) -> str | 
     if len(password) > 128:
         return "密码最长128位。"
     words = [w for w in {*known, *PRODUCT_WORDS} if w]
-    result = zxcvbn(password[:100], user_inputs=words)
-    if result["score"] < MIN_SCORE:
+    rest = password
+    for word in sorted((w for w in words if len(w) >= 3), key=len, reverse=True):
+        rest = re.sub(re.escape(word), "", rest, flags=re.I)
+    # Judged whole, and again without the school's and the account's own words (school-derived passwords).
+    if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_SCORE or (
+            rest != password and (len(rest) < MIN_REST or zxcvbn(rest[:100])["score"] < MIN_SCORE)):
         return "密码太容易被猜到（常见密码、重复字符、键盘顺序，或含用户名、学校名称等），请换一个更长、更随机的密码。"
     return None
