@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 import bot.audit  # noqa: F401  (the audit chain's commit hooks, on every session)
 from bot.audit import chain_pending
@@ -109,3 +110,9 @@ def ensure_schools(db: Session, settings: Settings) -> None:
 def school_by_code(db: Session, code: str | None, settings: Settings) -> School | None:
     """Return the school with this code; "" or None means the default school."""
     return db.scalar(select(School).where(School.code == (code or settings.app.school)))
+
+
+def affected(db: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE; return how many rows it changed."""
+    result = db.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -4,8 +4,8 @@ lease (jobs/lease.py). Every job is an idempotent `fn(deps) -> int` over our own
 start and then on an interval, so whatever was missed during downtime is caught up from the tables
 (not from APScheduler's misfire handling).
 
-Jobs: `lease` (renew or take over), `reminders`, `digest`, `confirmations`, `concern-deadlines`
-and `outbox`.
+Jobs: `lease` (renew or take over), `reminders`, `digest`, `confirmations`, `concern-deadlines`,
+`evidence`, `purge` (retention, daily at 03:00) and `outbox`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.context import Deps
 from jobs.concern_deadlines import chase_concern_deadlines
@@ -28,6 +29,7 @@ from jobs.digest import send_weekly_digest
 from jobs.evidence import fetch_evidence
 from jobs.lease import Lease
 from jobs.outbox import flush_outbox
+from jobs.purge import purge_expired
 from jobs.reminders import send_due_reminders
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ def register(scheduler: BaseScheduler, deps: Deps, lease: Lease | None = None,
     add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
     add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
     add(guard(flush_outbox), "interval", seconds=outbox_seconds, id="outbox")
+    add(guard(purge_expired), CronTrigger(hour=3, timezone=deps.settings.tz), id="purge")
 
 
 def build_scheduler(deps: Deps, cls: type[BaseScheduler] = BlockingScheduler,

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.concerns.anonymity import sender_label
+from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
 from bot.concerns.history import add_history
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head, on_duty
 from bot.concerns.senders import raised_by, set_sender
@@ -33,12 +33,13 @@ def support_text(ctx: Context, concern: Concern) -> str:
         return (f"已紧急通知学校值班人员和心理健康教育中心（编号 #{concern.number}），他们会马上跟进。\n"
                 f"如有生命危险，请立即拨打：\n{hotlines}\n"
                 "如果是您自己感到撑不下去，请告诉身边信任的人，也可以继续在这里说。")
+    hidden = f"\n你选择了匿名。{REVEAL_NOTICE}" if concern.anonymous else ""
     return (
         "你愿意说出来，这很重要。你现在不是一个人，我们非常在乎你的安全。\n"
         "学校值班老师和你的辅导员已经收到通知，会尽快联系你。\n"
         f"如果此刻有危险，请马上拨打：\n{hotlines}\n"
         "也可以告诉身边信任的人，请他们陪着你。愿意的话，继续在这里告诉我你在哪里、现在怎么样了。"
-        f"\n（编号 #{concern.number}）"
+        f"\n（编号 #{concern.number}）{hidden}"
     )
 
 
@@ -88,8 +89,8 @@ def alert_text(concern: Concern, sender: Person, text: str) -> str:
     lines = [f"【紧急·危机预警】#{concern.number}", f"提问人：{who}", f"原话：{text}",
              "请立即联系确认安全；有生命危险请拨打 110 / 120。"]
     if concern.anonymous:
-        lines.insert(2, "提问人要求匿名。如确需查明身份以保障其安全，管理员可发“查明身份#"
-                        f"{concern.number}”（此操作会记入审计日志）。")
+        lines.insert(2, "提问人要求匿名。如确需查明身份以保障其安全，处置人员可发“查明身份#"
+                        f"{concern.number} 原因”（原因会被记录并告知辅导员和值班人员）。")
     lines.append(f"处理情况请回复“回复#{concern.number} 内容”。")
     return "\n".join(lines)
 

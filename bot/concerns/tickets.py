@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.concerns.abuse import classify_abuse, duplicate_of, over_rate_limit, repeat_offender
@@ -18,7 +18,7 @@ from bot.concerns.deadlines import CLOSED_STATUSES, add_working_days, set_deadli
 from bot.concerns.history import add_history
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
-from bot.concerns.render import receipt, relayed_answer, staff_notice, when
+from bot.concerns.render import privacy_notice, receipt, relayed_answer, staff_notice, when
 from bot.concerns.routing import Routing, on_duty, route_concern
 from bot.concerns.senders import is_sender, raised_by, sender_of, set_sender
 from bot.concerns.similarity import specific_place
@@ -99,7 +99,18 @@ def raise_concern(ctx: Context, text: str, category: str, anonymous: bool) -> Ra
     said = receipt(concern, ctx.settings.tz, counselor=routing.counselor is not None)
     if abuse == "insult":
         said += "\n请文明表达，多次出现不文明用语的消息将不再转给处理部门。"
+    if first_concern(ctx):
+        said += "\n" + privacy_notice(ctx.settings)
     return Raised(concern, paged=True, text=said)
+
+
+def first_concern(ctx: Context) -> bool:
+    """Tell whether the sender has never been given the privacy notice, and note that they now are."""
+    seen = ctx.db.scalar(select(Person.privacy_noticed_at).where(Person.id == ctx.sender.id))
+    if seen is not None:
+        return False
+    ctx.db.execute(update(Person).where(Person.id == ctx.sender.id).values(privacy_noticed_at=ctx.now))
+    return True
 
 
 def notify_new(ctx: Context, concern: Concern, routing: Routing) -> None:

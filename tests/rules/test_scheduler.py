@@ -19,7 +19,7 @@ from tests.rules.conftest import World, outbox_rows
 def test_register_adds_explicit_ids(deps: Deps) -> None:
     scheduler = BackgroundScheduler(timezone=deps.settings.tz)
     register(scheduler, deps, make_lease(deps))
-    expected = {"lease", "reminders", "digest", "confirmations", "concern-deadlines", "evidence", "outbox"}
+    expected = {"lease", "reminders", "digest", "confirmations", "concern-deadlines", "evidence", "outbox", "purge"}
     assert {job.id for job in scheduler.get_jobs()} == expected
     plain = BackgroundScheduler(timezone=deps.settings.tz)
     register(plain, deps)
