@@ -85,7 +85,7 @@ def cmd_person_export(args: argparse.Namespace, settings: Settings) -> int:
         for name, rows in data.items():
             if isinstance(rows, list) and rows:
                 headers = tuple(rows[0])
-                sheets.append(Sheet(name[:31], headers, ([_cell(r[h]) for h in headers] for r in rows)))
+                sheets.append(Sheet(name[:31], headers, [[_cell(r.get(h)) for h in headers] for r in rows]))
         Path(args.output).write_bytes(workbook_bytes(sheets))
     else:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
