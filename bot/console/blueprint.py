@@ -30,7 +30,7 @@ from bot.console import (
     standing_links,
     wecom_login,
 )
-from bot.console.access import ALL, EDITORS, OVERSIGHT, RESPONDERS, STAFF, guarded
+from bot.console.access import ALL, EDITORS, OPERATORS, OVERSIGHT, RESPONDERS, STAFF, guarded
 from bot.console.csrf import check_csrf, csrf_token
 from bot.console.models import ADMIN, PROVINCE
 from bot.console.sessions import RedisSessionInterface
@@ -63,7 +63,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/login/wecom/callback", "wecom_callback", wecom_login.finish, None),
     Route("/console/", "overview", overview.show_overview, ALL),
     Route("/console/people", "people", people.list_people, ALL),
+    Route("/console/people/find", "person_find", people.find_person, OPERATORS),
     Route("/console/people/<int:person_id>", "person", people.show_person, ALL),
+    Route("/console/people/<int:person_id>/data.json", "person_data", people.export_data, OPERATORS),
+    Route("/console/people/<int:person_id>/erase", "person_erase", people.erase_data, OPERATORS, ("POST",)),
     Route("/console/people/<int:person_id>/record", "person_record", people.show_record, ALL),
     Route("/console/people/<int:person_id>/record.xlsx", "person_record_xlsx", exports.person_record_xlsx, ALL),
     Route("/console/people/<int:person_id>/standing", "standing_set", standing_links.set_link, EDITORS, ("POST",)),

@@ -64,6 +64,10 @@ CASES = (
          ok("admin", "department_head", "province")),
     Case("console.concern", "GET", lambda s: f"/console/concerns/{s.concern_zhao}", ok("admin", "leader", "province")),
     Case("console.audit", "GET", lambda s: "/console/audit", ok("auditor")),
+    Case("console.person_find", "GET", lambda s: "/console/people/find?userid=lisiqi01", ok("admin", code=302)),
+    Case("console.person_data", "GET", lambda s: f"/console/people/{s.lisiqi}/data.json", ok("admin")),
+    Case("console.person_erase", "POST", lambda s: f"/console/people/{s.lisiqi}/erase", ok("admin", code=302),
+         data=lambda s: {"confirm": "not-the-userid"}),  # refused with a message: nothing erased
     # A student's page: the admin's only (the province sees leaders' compliance, never a student).
     Case("console.person", "GET", lambda s: f"/console/people/{s.lisiqi}", ok("admin")),
     Case("console.exports", "GET", lambda s: "/console/exports", ok(*ALL)),

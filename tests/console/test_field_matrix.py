@@ -232,3 +232,17 @@ def test_unrelated_admin_of_another_school_sees_nothing(console_deps: Deps, seed
     exported = text_of(client.get("/console/exports/concerns.csv?status=all"))
     for secret in (*STUDENTS, CRISIS_WORDS, ORDINARY_WORDS):
         assert secret not in exported
+
+
+def test_admin_exports_and_erases_one_persons_data(client: FlaskClient, console_deps: Deps, seed: Seed) -> None:
+    login_as(client, "admin")
+    found = client.get("/console/people/find?userid=lisiqi01")
+    assert found.headers["Location"].endswith(f"/console/people/{seed.lisiqi}")
+    data = client.get(f"/console/people/{seed.lisiqi}/data.json").get_json()
+    assert data["roster"]["name"] == "李思琪" and [c["number"] for c in data["concerns"]] == [1]
+    assert post(client, f"/console/people/{seed.lisiqi}/erase", confirm="lisiqi01").status_code == 302
+    after = client.get(f"/console/people/{seed.lisiqi}/data.json").get_json()
+    assert after["concerns"] == []
+    with console_deps.sessions() as db:
+        actions = [a for a in db.scalars(select(AuditLog.action).where(AuditLog.target == f"person#{seed.lisiqi}"))]
+    assert actions.count("person.export") == 2 and actions.count("person.erase") == 1
