@@ -285,7 +285,8 @@ def test_the_privacy_notice_comes_with_the_first_concern_only(roster_deps: Deps)
     assert "#2" in second and "个人信息说明" not in second
 
 
-def test_no_message_text_in_the_logs(roster_deps: Deps, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_message_text_in_the_logs(roster_deps: Deps, caplog: pytest.LogCaptureFixture,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.messages import Incoming
     from bot.webhook import Claim, retry_late
 
@@ -295,14 +296,9 @@ def test_no_message_text_in_the_logs(roster_deps: Deps, caplog: pytest.LogCaptur
         def deliver(self, msg: Incoming, deps: Deps) -> tuple[None, str]:
             raise RuntimeError("database is down")
 
-    import bot.webhook
-
-    bot.webhook.LATE_RETRY_DELAYS, saved = (0.0,), bot.webhook.LATE_RETRY_DELAYS
-    try:
-        msg = Incoming(channel="wecom", sender="lisiqi01", text=CRISIS, msg_id="m1")
-        retry_late(roster_deps, Failing(), msg, Claim(roster_deps.redis, None, 60))  # type: ignore[arg-type]
-    finally:
-        bot.webhook.LATE_RETRY_DELAYS = saved
+    monkeypatch.setattr("bot.webhook.LATE_RETRY_DELAYS", (0.0,))
+    msg = Incoming(channel="wecom", sender="lisiqi01", text=CRISIS, msg_id="m1")
+    retry_late(roster_deps, Failing(), msg, Claim(roster_deps.redis, None, 60))  # type: ignore[arg-type]
     assert caplog.records and "m1" in caplog.text
     assert "不想活了" not in caplog.text and "失眠" not in caplog.text
 

@@ -4,7 +4,7 @@ Two layers. Rows: every route is registered through `guarded`, which loads the v
 checks the route's roles, opens the request's transaction and hands the view a `Scope` whose clauses
 narrow every query (admin: their school; department head: their department; leader: their own records;
 province: every school, read-only, N21; auditor: the audit log only). Fields: `MATRIX` says, per role,
-which fields of which object it may see, and `concern_view` / `record_view` / `person_view` apply it with
+which fields of which object it may see, and `concern_view` / `record_view` / `person_visible` apply it with
 the two conditions the matrix cannot hold on its own:
 
 - care of concerns: a role listed in `[privacy] care_roles` sees who raised a named concern;

@@ -293,6 +293,6 @@ def reply_group(group_id: int) -> Response:
     resolve = request.form.get("resolve") == "1"
     tickets = answer_group(db, _outbox(group.school_id), group, _staff(), text, resolve, g.deps.clock())
     write_audit("concern.group_reply", f"concern_group#{group.id}",
-                {"group_id": group.id, "numbers": [c.number for c in tickets], "text": text}, group.school_id)
+                {"group_id": group.id, "numbers": [c.number for c in tickets], "length": len(text)}, group.school_id)
     flash(f"已答复共性问题，{len(tickets)} 位提问人将收到答复。", "ok")
     return redirect(url_for("console.concerns", group=group.id))
