@@ -51,16 +51,22 @@ def cmd_records_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "xlsx" and not args.output:
         raise UserError("xlsx 格式需要用 -o 指定输出文件")
     since = _date(args.since, "--since") if args.since else None
+    from bot.audit import record
+    from bot.cli_privacy import cli_address
+
     deps = Deps.build(settings)
     photos = 0
     try:
-        with deps.sessions() as db:
+        with deps.sessions.begin() as db:
             school = _school(db, args.school, settings)
             rows = record_rows(db, school, settings, since)
             if args.with_evidence:
-                count, photos = write_evidence_zip(db, settings, rows, Path(args.output))
+                count, photos = write_evidence_zip(db, settings, deps.keyring, rows, Path(args.output))
             else:
                 count = write_records(rows, args.format, Path(args.output) if args.output else None)
+            target = "records.zip" if args.with_evidence else f"records.{args.format}"
+            record(db, school_id=school.id, actor="cli", action="export.records", target=target,
+                   detail={"rows": count, "photos": photos}, at=deps.clock(), address=cli_address())
     finally:
         deps.close()
     if args.output:

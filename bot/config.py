@@ -166,13 +166,62 @@ class EvidenceSettings:
 class SchedulerSettings:
     """The scheduler process (`contactbot scheduler`): one active across processes via a Redis lease."""
 
-    lease_seconds: int = 60
+    lease_seconds: int = 15  # a standby (or a restarted) scheduler takes over within this long
     reminders_minutes: int = 5
     digest_minutes: int = 10
     confirmations_minutes: int = 60
     concern_deadlines_minutes: int = 15
     evidence_minutes: int = 5
     report_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    """How the outbox sends (jobs/outbox.py): sender threads, how often it looks, when it gives up."""
+
+    senders: int = 2  # threads sending at once in the active scheduler (never two to one person)
+    poll_seconds: float = 1.0  # the longest a queued message waits to be seen (PostgreSQL wakes it at once)
+    give_up_hours: float = 24.0  # a message still undelivered this long after it was queued fails; crisis alerts never
+
+
+@dataclass(frozen=True)
+class EncryptionSettings:
+    """Encryption at rest (bot/crypto.py): keys as "id:algorithm:base64"; `current` seals (default: the first)."""
+
+    keys: tuple[str, ...] = ()
+    current: str = ""
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """How long each kind of data is kept, in days (the purge job, jobs/purge.py)."""
+
+    concerns_days: int = 365  # a concern and its messages, after its last activity
+    crisis_days: int = 1095  # a crisis concern, after its last activity
+    evidence_days: int = 365  # an evidence photo, after it was sent
+    outbox_days: int = 30  # a sent (or failed) outbox message's payload
+    chat_replies_days: int = 30  # the stored reply to each chat message (re-sent on a re-delivery)
+    audit_days: int = 365  # the audit log; at least 180 (网络安全法 Art. 21: six months)
+    departed_days: int = 180  # after a roster import deactivates someone: their concerns, their name in records
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """Console accounts and sessions (bot/console/login.py, bot/console/sessions.py)."""
+
+    session_idle_minutes: int = 30
+    session_hours: int = 8  # absolute: a session ends this long after login whatever its use
+    totp_roles: tuple[str, ...] = ()  # console roles that must give a TOTP code after the password
+    min_password_length: int = 12
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Who may see students' identities and words (bot/console/access.py)."""
+
+    care_roles: tuple[str, ...] = ()  # console roles given care of concerns: they see who raised them
+    mental_health_office: str = ""  # department whose staff are on every crisis/mental case; "": route_mental
+    contact: str = "学校管理员"  # whom a student asks for a copy or deletion of their data (the notice says it)
 
 
 @dataclass(frozen=True)
@@ -257,6 +306,12 @@ class Settings:
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    # Privacy and security (issue 19).
+    encryption: EncryptionSettings = field(default_factory=EncryptionSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     semesters: tuple[SemesterEntry, ...] = ()
     holidays: tuple[HolidayEntry, ...] = ()
     rule: tuple[RuleEntry, ...] = ()
@@ -292,6 +347,11 @@ TABLE_ARRAYS.update({"semesters": SemesterEntry, "holidays": HolidayEntry, "rule
 # What a `[[schools]]` entry may carry of its own: tables (key by key over the deployment's) and arrays.
 SCHOOL_TABLES: dict[str, type] = {"rules": RulesSettings, "calendar": CalendarSettings}
 SCHOOL_ARRAYS: dict[str, type] = {"rule": RuleEntry, "semesters": SemesterEntry, "holidays": HolidayEntry}
+SECTIONS["outbox"] = OutboxSettings
+
+# Privacy and security.
+SECTIONS.update({"encryption": EncryptionSettings, "retention": RetentionSettings, "console": ConsoleSettings,
+                 "privacy": PrivacySettings})
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -439,7 +499,9 @@ def _validate(s: Settings) -> None:
     if s.contacts.backdate_mark_days > s.contacts.backdate_max_days:
         raise ConfigError("config: [contacts] backdate_mark_days must not exceed backdate_max_days")
     _validate_schedule(s)
+    _validate_outbox(s)
     _validate_concerns(s.concerns)
+    _validate_privacy(s)
     codes = [s.app.school] + [e.code for e in s.schools]
     for i, entry in enumerate(s.schools):
         if not entry.code:
@@ -469,6 +531,18 @@ def _validate_report(r: ReportSettings, codes: list[str]) -> None:
                               f"\"school:userid\" with a known school code ({', '.join(codes)})")
 
 
+def _validate_outbox(s: Settings) -> None:
+    """Refuse scheduler-lease and outbox settings that cannot work, naming the key."""
+    if not 3 <= s.scheduler.lease_seconds <= 15:
+        raise ConfigError("config: [scheduler] lease_seconds must be between 3 and 15 (a standby takes over after it)")
+    if not 1 <= s.outbox.senders <= 8:
+        raise ConfigError("config: [outbox] senders must be between 1 and 8")
+    if not 0.2 <= s.outbox.poll_seconds <= 10:
+        raise ConfigError("config: [outbox] poll_seconds must be between 0.2 and 10")
+    if s.outbox.give_up_hours <= 0:
+        raise ConfigError("config: [outbox] give_up_hours must be positive")
+
+
 def _validate_concerns(c: ConcernSettings) -> None:
     """Refuse concern settings that cannot work, naming the key."""
     for name in ("route_study", "route_mental", "route_life", "route_career", "route_safety", "route_other"):
@@ -485,6 +559,26 @@ def _validate_concerns(c: ConcernSettings) -> None:
         raise ConfigError("config: [concerns] small_group_threshold must not be negative")
     if not 0 < c.group_similarity <= 1:
         raise ConfigError("config: [concerns] group_similarity must be between 0 and 1")
+
+
+def _validate_privacy(s: Settings) -> None:
+    """Refuse retention and console settings that cannot work, naming the key (keys: bot.crypto.Keyring)."""
+    for name in ("concerns_days", "crisis_days", "evidence_days", "outbox_days", "chat_replies_days",
+                 "departed_days"):
+        if getattr(s.retention, name) <= 0:
+            raise ConfigError(f"config: [retention] {name} must be positive")
+    if s.retention.audit_days < 180:
+        raise ConfigError("config: [retention] audit_days must be at least 180 (网络安全法: 日志留存不少于六个月)")
+    c = s.console
+    if c.session_idle_minutes <= 0 or c.session_hours <= 0:
+        raise ConfigError("config: [console] session_idle_minutes and session_hours must be positive")
+    if c.min_password_length < 12:
+        raise ConfigError("config: [console] min_password_length must be at least 12")
+    roles = ("admin", "department_head", "leader", "province", "auditor")
+    for name, values in (("[console] totp_roles", c.totp_roles), ("[privacy] care_roles", s.privacy.care_roles)):
+        for role in values:
+            if role not in roles:
+                raise ConfigError(f"config: {name}: unknown console role {role!r} (one of {', '.join(roles)})")
 
 
 def _validate_schedule(s: Settings, school: int | None = None) -> None:

@@ -16,11 +16,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings, school_settings
+from bot.crypto import Keyring, install_keyring
 from bot.db import make_engine, make_sessions
 from bot.kv import key, make_redis
 from bot.messages import Incoming
 from bot.models import Person, School
 from bot.outbox import Outbox
+from bot.redis_health import GuardedRedis, RedisHealth
 from bot.state import ConversationState
 
 Clock = Callable[[], datetime]
@@ -47,10 +49,13 @@ class Deps:
     caches: dict[str, Any] = field(default_factory=dict)
     _redis: redis.Redis | None = None
     on_urgent: Callable[[], None] | None = None  # flush the outbox now (set by the app that serves requests)
+    keyring: Keyring = field(init=False)  # from [encryption]: seals students' words and anonymous senders
 
     def __post_init__(self) -> None:
         from bot.roster_version import watch_roster_changes
 
+        self.keyring = Keyring.from_settings(self.settings)  # a malformed key stops start-up here
+        install_keyring(self.engine, self.keyring)  # the sealed columns find it on the engine
         watch_roster_changes(self)  # roster and link changes invalidate every process's name index
 
     @classmethod
@@ -64,6 +69,12 @@ class Deps:
         if self._redis is None:
             self._redis = make_redis(self.settings)
         return self._redis
+
+    @property
+    def redis_health(self) -> RedisHealth | None:
+        """Whether Redis answers (None for a client that cannot go away: fakeredis, or a test's own)."""
+        r = self.redis
+        return r.health if isinstance(r, GuardedRedis) else None
 
     def key(self, purpose: str, *parts: object) -> str:
         return key(self.settings, purpose, *parts)

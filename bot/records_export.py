@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.config import Settings
 from bot.contacts import KIND_ZH, VENUE_ZH
+from bot.crypto import Keyring
 from bot.evidence import evidence_file
 from bot.models import Contact, ContactCounterpart, Evidence, Person, School
+from bot.roles import LEADER_ROLES, MENTEE_ROLES
 
 FIELDS = ("school", "id", "userid", "name", "department", "date", "kind", "kind_zh", "venue", "venue_zh", "place",
           "group", "students", "counterparts", "topics", "backdated", "confirmation", "channel",
@@ -31,6 +33,8 @@ FIELDS = ("school", "id", "userid", "name", "department", "date", "kind", "kind_
 HEADERS_ZH = ("学校", "编号", "账号", "姓名", "部门", "日期", "类型", "类型（中文）", "场所", "场所（中文）", "地点",
               "班级/社团", "学生人数", "联系对象", "内容", "补记", "确认状态", "渠道", "收到时间", "佐证照片", "位置",
               "原始消息")
+STAFF_NAMED = LEADER_ROLES | MENTEE_ROLES  # named to anyone who sees the records; others only with their words
+STUDENT_UNNAMED = "学生"
 CONFIRMATION_ZH = {"none": "", "pending": "待确认", "unconfirmed": "未确认", "confirmed": "已确认", "disputed": "有异议"}
 PHOTO_FOLDER = "照片"
 NOT_FETCHED = "（未取回）"
@@ -47,8 +51,11 @@ def _location(evidence: Iterable[Evidence]) -> str:
                     and e.longitude is not None else (e.label or "") for e in evidence if e.kind == "location")
 
 
-def record_rows(db: Session, school: School, settings: Settings, since: date | None = None) -> Iterator[dict[str, Any]]:
-    """Yield one dict per live record of the school, oldest first."""
+def record_rows(db: Session, school: School, settings: Settings, since: date | None = None,
+                words: bool = True, evidence: bool = True) -> Iterator[dict[str, Any]]:
+    """Yield one dict per live record of the school, oldest first. Without `words` (the access matrix's
+    record words: the province) the message is left out and the students named are not named; without
+    `evidence` (its record evidence) the photos and locations are left out."""
     query = (
         select(Contact, Person)
         .join(Person, Person.id == Contact.person_id)
@@ -65,11 +72,13 @@ def record_rows(db: Session, school: School, settings: Settings, since: date | N
             "date": contact.occurred_on.isoformat(), "kind": contact.kind, "kind_zh": KIND_ZH.get(contact.kind, ""),
             "venue": contact.venue, "venue_zh": VENUE_ZH.get(contact.venue or "", ""), "place": contact.place,
             "group": contact.group_name, "students": contact.students,
-            "counterparts": [c.person.name for c in contact.counterparts], "topics": list(contact.topics),
+            "counterparts": [c.person.name if words or c.person.roles & STAFF_NAMED else STUDENT_UNNAMED
+                             for c in contact.counterparts], "topics": list(contact.topics),
             "backdated": contact.backdated, "confirmation": contact.confirmation, "channel": contact.channel,
             "received_at": contact.received_at.astimezone(settings.tz).isoformat(timespec="seconds"),
-            "photos": [name if e.stored_path else name + NOT_FETCHED for name, e in photo_names(contact.id, contact.evidence)],
-            "location": _location(contact.evidence), "source_text": contact.source_text,
+            "photos": [name if e.stored_path else name + NOT_FETCHED for name, e in photo_names(contact.id, contact.evidence)]
+            if evidence else [],
+            "location": _location(contact.evidence) if evidence else "", "source_text": contact.source_text if words else "",
         }
 
 
@@ -128,9 +137,10 @@ def write_records(rows: Iterator[dict[str, Any]], fmt: str, out: Path | None) ->
     return count
 
 
-def write_evidence_zip(db: Session, settings: Settings, rows: Iterable[dict[str, Any]], out: Path) -> tuple[int, int]:
-    """Write a .zip of the rows' .xlsx (联系记录.xlsx) and every stored photo of theirs under 照片/, named by
-    record id as the rows name them; return (records, photos)."""
+def write_evidence_zip(db: Session, settings: Settings, keyring: Keyring, rows: Iterable[dict[str, Any]],
+                       out: Path) -> tuple[int, int]:
+    """Write a .zip of the rows' .xlsx (联系记录.xlsx) and every stored photo of theirs under 照片/ (opened from
+    their sealed files), named by record id as the rows name them; return (records, photos)."""
     rows = list(rows)
     ids = [row["id"] for row in rows]
     by_contact: dict[int, list[Evidence]] = {}
@@ -146,6 +156,7 @@ def write_evidence_zip(db: Session, settings: Settings, rows: Iterable[dict[str,
             for name, evidence in photo_names(contact_id, by_contact.get(contact_id, ())):
                 path = evidence_file(settings, evidence)
                 if path is not None:
-                    z.write(path, f"{PHOTO_FOLDER}/{name}", compress_type=zipfile.ZIP_STORED)  # JPEGs do not shrink
+                    z.writestr(f"{PHOTO_FOLDER}/{name}", keyring.open_bytes(path.read_bytes()),
+                               compress_type=zipfile.ZIP_STORED)  # JPEGs do not shrink
                     photos += 1
     return count, photos

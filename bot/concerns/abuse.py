@@ -14,10 +14,12 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.concerns.senders import raised_by
 from bot.config import Settings
 from bot.kv import key
 from bot.models import Concern, Person, School
 from bot.parse.text import normalise, strip_noise
+from bot.redis_health import REDIS_DOWN
 
 _INSULT = re.compile(
     r"傻[逼比b屄]|(?<![a-z])(?:sb|tmd|nmsl|cnm)(?![a-z])|煞笔|沙比|脑残|智障|垃圾学校|狗屎|去你妈|你妈的?|他妈的|草泥马|操你|艹你"
@@ -39,16 +41,22 @@ def classify_abuse(text: str) -> str | None:
 
 
 def over_rate_limit(r: redis.Redis, settings: Settings, school: School, sender: Person) -> bool:
-    """Count one concern from the sender; tell whether this one exceeds the limit (TTL'd Redis counter)."""
+    """Count one concern from the sender; tell whether this one exceeds the limit (TTL'd Redis counter).
+
+    While Redis is away the limit is skipped: the concern is kept and routed as usual.
+    """
     c = settings.concerns
     k = key(settings, "rate", "concern", school.code, sender.userid)
     window = c.rate_limit_window_minutes * 60
     pipe = r.pipeline()
     pipe.incr(k)
     pipe.ttl(k)
-    count, ttl = pipe.execute()
-    if int(ttl) < 0:  # a new counter (or one that lost its TTL): the window starts now
-        r.expire(k, window)
+    try:
+        count, ttl = pipe.execute()
+        if int(ttl) < 0:  # a new counter (or one that lost its TTL): the window starts now
+            r.expire(k, window)
+    except REDIS_DOWN:
+        return False
     return int(count) > c.rate_limit_count
 
 
@@ -56,7 +64,7 @@ def repeat_offender(db: Session, sender: Person, now: datetime, settings: Settin
     """Tell whether the sender already has enough marked messages in the last day to page nobody."""
     marked = db.scalar(
         select(func.count(Concern.id)).where(
-            Concern.sender_id == sender.id, Concern.abuse.is_not(None), Concern.created_at >= now - timedelta(days=1)
+            raised_by(db, sender), Concern.abuse.is_not(None), Concern.created_at >= now - timedelta(days=1)
         )
     )
     return int(marked or 0) >= settings.concerns.abuse_repeat_count
@@ -66,7 +74,7 @@ def duplicate_of(db: Session, sender: Person, text: str, now: datetime) -> Conce
     """Return the sender's own open ticket of the last day with the same text, if this repeats it."""
     bare = strip_noise(normalise(text))
     recent = db.scalars(
-        select(Concern).where(Concern.sender_id == sender.id, Concern.created_at >= now - timedelta(days=1),
+        select(Concern).where(raised_by(db, sender), Concern.created_at >= now - timedelta(days=1),
                               Concern.status.not_in(("resolved", "spam")))
         .order_by(Concern.id.desc()).limit(20)
     )

@@ -24,7 +24,15 @@ from bot.concerns.export import HEADERS_ZH as CONCERN_HEADERS
 from bot.concerns.export import concern_rows
 from bot.concerns.render import RATING_ZH
 from bot.console import stats
-from bot.console.access import visible_or_403
+from bot.console.access import (
+    cases_for,
+    concern_view,
+    person_visible,
+    record_view,
+    redact_concern_row,
+    visible_or_403,
+)
+from bot.console.audit_log import write_audit
 from bot.console.concern_board import board_filters
 from bot.console.models import DEPARTMENT_HEAD
 from bot.console.records import filter_from_request
@@ -97,6 +105,8 @@ def _progress(fmt: str) -> Response:
     if department and scope.single_school is None:
         abort(400, "请先选择学校，再选择部门。")
     report = build_report(g.db, deps.settings, deps.clock(), term, scope.school_ids, department=department)
+    write_audit("export.progress", f"progress.{fmt}?term={term.key}",
+                {"schools": list(scope.school_ids), "department": department}, scope.single_school)
     name = f"工作进展报表-{_scope_name()}{'-' + department if department and g.viewer.role != DEPARTMENT_HEAD else ''}"
     if fmt == "json":
         return _download(_json(report_json(report, deps.settings.tz)), JSON_MIME, f"{name}-{term.label}.json")
@@ -115,15 +125,20 @@ def person_record_json(person_id: int) -> Response:
 
 def _person_record(person_id: int, fmt: str) -> Response:
     person: Person = visible_or_403(g.db, Person, person_id, g.scope.people())
+    if not person_visible(g.viewer, person):
+        abort(403)
     settings = settings_of(g.db, g.deps.settings, person.school_id)
     term = resolve_term(settings, request.args.get("term", ""), g.deps.today())
     if term is None:
         abort(404)
     record = leader_record(g.db, settings, g.deps.clock(), person, term)
+    write_audit("export.person_record", f"person#{person.id}",
+                {"person_id": person.id, "term": term.key, "format": fmt}, person.school_id)
+    words = record_view(g.viewer).words
     name = f"联系工作记录-{person.name}-{term.label}"
     if fmt == "json":
-        return _download(_json(record_json(record, settings.tz)), JSON_MIME, f"{name}.json")
-    return _download(record_workbook(record, settings.tz), XLSX_MIME, f"{name}.xlsx")
+        return _download(_json(record_json(record, settings.tz, words)), JSON_MIME, f"{name}.json")
+    return _download(record_workbook(record, settings.tz, words), XLSX_MIME, f"{name}.xlsx")
 
 
 def records_file(fmt: str) -> Response:
@@ -133,16 +148,22 @@ def records_file(fmt: str) -> Response:
         abort(404)
     db, scope = g.db, g.scope
     f = filter_from_request()
+    view = record_view(g.viewer)
+    words = view.words
+    if fmt == "zip" and not view.evidence:
+        abort(403)  # the photos are students' faces and rooms: not for who may not see evidence
     rows: list[dict[str, Any]] = []
     for school in db.scalars(select(School).where(scope.schools()).order_by(School.id)):
         userids = set(db.scalars(select(Person.userid).where(scope.people(), Person.school_id == school.id,
                                                              *([Person.id == f.person_id] if f.person_id else []))))
         if userids:
-            rows += [r for r in record_rows(db, school, g.deps.settings, f.date_from) if f.matches(r, userids)]
+            rows += [r for r in record_rows(db, school, g.deps.settings, f.date_from, words=words,
+                                            evidence=view.evidence) if f.matches(r, userids)]
+    write_audit("export.records", f"records.{fmt}", {"rows": len(rows), "words": words}, scope.single_school)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"records.{fmt}"
         if fmt == "zip":
-            write_evidence_zip(db, g.deps.settings, rows, out)
+            write_evidence_zip(db, g.deps.settings, g.deps.keyring, rows, out)
         else:
             write_records(iter(rows), fmt, out)
         data = out.read_bytes()
@@ -159,14 +180,16 @@ def concerns_file(fmt: str) -> Response:
         abort(404)
     db, scope, now = g.db, g.scope, g.deps.clock()
     where = board_filters(scope.concerns(), request.args.get("status", ""), request.args.get("category", ""), now)
-    wanted: dict[int, set[int]] = {}
-    for school_id, number in db.execute(select(Concern.school_id, Concern.number).where(*where)):
-        wanted.setdefault(school_id, set()).add(number)
+    wanted = {c.id: c for c in db.scalars(select(Concern).where(*where))}
+    cases = cases_for(db, g.viewer, g.deps.settings)
     rows: list[list[Any]] = []
-    for school in db.scalars(select(School).where(School.id.in_(wanted)).order_by(School.id)):
+    for school in db.scalars(select(School).where(School.id.in_({c.school_id for c in wanted.values()}))
+                             .order_by(School.id)):
         for row in concern_rows(db, school, g.deps.settings):
-            if row["number"] in wanted[school.id]:
-                rows.append([school.name, *(concern_cell(row[f], f) for f in CONCERN_FIELDS)])
+            if row["id"] in wanted:
+                shown = redact_concern_row(row, concern_view(g.viewer, cases, wanted[row["id"]]))
+                rows.append([school.name, *(concern_cell(shown[f], f) for f in CONCERN_FIELDS)])
+    write_audit("export.concerns", f"concerns.{fmt}", {"rows": len(rows)}, scope.single_school)
     headers = ("学校", *CONCERN_HEADERS)
     name = f"问题反映-{_scope_name()}-{g.deps.today().isoformat()}.{fmt}"
     if fmt == "csv":

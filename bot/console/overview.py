@@ -15,7 +15,7 @@ from flask import g, render_template
 from bot.console import stats
 from bot.console.charts import venue_bars, weekly_columns, weeks_window
 from bot.console.compliance import behind, current_periods, standing_and_weeks, statuses_now, summarise
-from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts
+from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts, problem_label
 from bot.console.upstream import view_settings
 from bot.rules.catalog import DEFAULT_RULES, PERIOD_ZH
 from bot.rules.report_data import SchoolBlock, build_report
@@ -50,7 +50,7 @@ def show_overview() -> str:
         behind=behind(statuses)[:BEHIND_SHOWN], behind_total=len(behind(statuses)), mine=mine,
         columns=weekly_columns(per_week, today), venues=venue_bars(venues),
         mix_label=mix_period.label, concerns=concern_counts(db, scope.concerns(), now, week_start),
-        problems=common_problems(db, scope.concerns(), limit=5), schools=schools,
+        problems=common_problems(db, scope.concerns(), limit=5), problem_label=problem_label, schools=schools,
         school_rules=[r for r in DEFAULT_RULES if any(r.id in b.rates for b in schools)],
         CATEGORY_ZH=CATEGORY_ZH, PERIOD_ZH=PERIOD_ZH,
     )

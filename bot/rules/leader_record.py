@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.config import Settings
 from bot.models import Concern, Contact, ContactCounterpart, Person, School
+from bot.records_export import STAFF_NAMED, STUDENT_UNNAMED
 from bot.roles import roles_zh
 from bot.rules.engine import ledger
 from bot.rules.queries import PersonRow, Scope
@@ -78,6 +79,11 @@ def leader_record(db: Session, settings: Settings, at: datetime, person: Person,
 
 
 RULE_UNIT = {"week": "周", "month": "个月", "quarter": "个季度", "semester": "个学期"}
+
+
+def counterparts(contact: Contact, words: bool) -> list[str]:
+    """The people a record names: staff always; students only to who may read the records' words."""
+    return [cp.person.name if words or cp.person.roles & STAFF_NAMED else STUDENT_UNNAMED for cp in contact.counterparts]
 
 
 def rate_text(met: int, due: int, unit: str = "") -> str:

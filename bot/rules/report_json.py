@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.roles import roles_zh
 from bot.rules.engine import EXCUSED, MET, Obligation
-from bot.rules.leader_record import LeaderRecord
+from bot.rules.leader_record import LeaderRecord, counterparts
 from bot.rules.report_data import LeaderLine, Report, SchoolBlock, leaders_of, obligation_state
 from bot.rules.standing import KINDS_ZH
 
@@ -72,9 +72,9 @@ def report_json(report: Report, tz: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def record_json(record: LeaderRecord, tz: ZoneInfo) -> dict[str, Any]:
+def record_json(record: LeaderRecord, tz: ZoneInfo, words: bool = True) -> dict[str, Any]:
     """A leader's record (N19): the leader as in the report, plus standing links, confirmations, evidence and
-    every record (`entries`; `records` is their count)."""
+    every record (`entries`; `records` is their count; without `words`, no message and no student named)."""
     c = record.counts
     return {
         "report": "leader", "period": record.term.as_json(), "school_name": record.school.name,
@@ -89,10 +89,11 @@ def record_json(record: LeaderRecord, tz: ZoneInfo) -> dict[str, Any]:
         "entries": [{
             "id": r.id, "date": r.occurred_on.isoformat(), "kind": r.kind, "kind_zh": KIND_ZH.get(r.kind, r.kind),
             "venue": r.venue, "venue_zh": VENUE_ZH.get(r.venue or "", ""), "place": r.place, "group": r.group_name,
-            "students": r.students, "counterparts": [cp.person.name for cp in r.counterparts],
+            "students": r.students, "counterparts": counterparts(r, words),
             "topics": list(r.topics), "backdated": r.backdated, "confirmation": r.confirmation,
             "photos": sum(e.kind == "image" for e in r.evidence),
             "location": any(e.kind == "location" for e in r.evidence),
-            "received_at": r.received_at.astimezone(tz).isoformat(timespec="seconds"), "source_text": r.source_text,
+            "received_at": r.received_at.astimezone(tz).isoformat(timespec="seconds"),
+            "source_text": r.source_text if words else "",
         } for r in record.contacts],
     }

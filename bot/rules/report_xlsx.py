@@ -20,7 +20,7 @@ from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.roles import roles_zh
 from bot.rules.catalog import DEFAULT_RULES, Rule
 from bot.rules.engine import Obligation, count_text
-from bot.rules.leader_record import LeaderRecord, summary_pairs
+from bot.rules.leader_record import LeaderRecord, counterparts, summary_pairs
 from bot.rules.report_data import STATE_REPORT_ZH, LeaderLine, Rate, Report, SchoolBlock, obligation_state
 from bot.sheets import Percent, Sheet, workbook_bytes
 
@@ -151,14 +151,16 @@ RECORD_HEADERS = ("编号", "日期", "类型", "场所", "地点/班级/社团"
                   "佐证照片", "位置", "收到时间", "原始消息")
 
 
-def record_workbook(record: LeaderRecord, tz: ZoneInfo) -> bytes:
-    """A leader's record (N19) as .xlsx: the summary, every obligation in every period, every record."""
+def record_workbook(record: LeaderRecord, tz: ZoneInfo, words: bool = True) -> bytes:
+    """A leader's record (N19) as .xlsx: the summary, every obligation in every period, every record (without
+    `words`, the access matrix's record words: no message, and the students named are not named)."""
     rows = [[c.id, c.occurred_on, KIND_ZH.get(c.kind, c.kind), VENUE_ZH.get(c.venue or "", ""),
-             " ".join(x for x in (c.place, c.group_name) if x), c.students or "",
-             [cp.person.name for cp in c.counterparts], list(c.topics), CONFIRMATION_ZH.get(c.confirmation, ""),
-             c.backdated, sum(e.kind == "image" for e in c.evidence) or "",
+             " ".join(x for x in (c.place, c.group_name) if x), c.students or "", counterparts(c, words),
+             list(c.topics), CONFIRMATION_ZH.get(c.confirmation, ""), c.backdated,
+             sum(e.kind == "image" for e in c.evidence) or "",
              "；".join(e.label or f"{e.latitude},{e.longitude}" for e in c.evidence if e.kind == "location"),
-             c.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), c.source_text] for c in record.contacts]
+             c.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), c.source_text if words else ""]
+            for c in record.contacts]
     return workbook_bytes([
         Sheet("汇总", ("项目", "内容"), summary_pairs(record), widths=(30, 80)),
         Sheet("任务完成情况", OBLIGATION_HEADERS, (obligation_cells(o) for o in record.line.obligations),
