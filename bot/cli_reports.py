@@ -110,6 +110,15 @@ def _moment(args: argparse.Namespace, settings: Settings, now: datetime) -> date
     return parse_moment(args.at, settings) if args.at else now
 
 
+def _audit(db: Any, school_id: int | None, action: str, target: str, detail: dict[str, Any], at: datetime) -> None:
+    """Log the export in the audit log, as every export is (the command line acts as the school's operator)."""
+    from bot.audit import record
+    from bot.cli_privacy import cli_address
+
+    record(db, school_id=school_id, actor="cli", action=action, target=target, detail=detail, at=at,
+           address=cli_address())
+
+
 def cmd_report_province(args: argparse.Namespace, settings: Settings) -> int:
     from bot.context import Deps
     from bot.rules.report_data import build_report
@@ -121,12 +130,14 @@ def cmd_report_province(args: argparse.Namespace, settings: Settings) -> int:
     try:
         _require_schema(deps)
         at = _moment(args, settings, deps.clock())
-        with deps.sessions() as db:
+        with deps.sessions.begin() as db:
             school = _school(db, args.school, settings) if args.school else None
             own = school_settings(settings, school.code) if school else settings
             term = resolve_span(args, own, deps.today(at))
             report = build_report(db, settings, at, term, (school.id,) if school else None)
             data = report_json(report, settings.tz) if fmt == "json" else report_workbook(report, settings.tz)
+            _audit(db, school.id if school else None, "export.progress", f"progress.{fmt}?term={term.key}",
+                   {"schools": [b.code for b in report.schools]}, deps.clock())
     finally:
         deps.close()
     _write(args, fmt, data, f"{report.title}")
@@ -144,7 +155,7 @@ def cmd_report_department(args: argparse.Namespace, settings: Settings) -> int:
     try:
         _require_schema(deps)
         at = _moment(args, settings, deps.clock())
-        with deps.sessions() as db:
+        with deps.sessions.begin() as db:
             school = _school(db, args.school, settings)
             own = school_settings(settings, school.code)
             report = build_report(db, settings, at, resolve_span(args, own, deps.today(at)), (school.id,),
@@ -152,6 +163,8 @@ def cmd_report_department(args: argparse.Namespace, settings: Settings) -> int:
             if not report.leaders:
                 raise UserError(f"{school.name}没有部门为“{args.name}”的领导干部")
             data = report_json(report, settings.tz) if fmt == "json" else report_workbook(report, settings.tz)
+            _audit(db, school.id, "export.progress", f"progress.{fmt}?term={report.term.key}",
+                   {"department": args.name}, deps.clock())
     finally:
         deps.close()
     _write(args, fmt, data, report.title)
@@ -172,7 +185,7 @@ def cmd_report_leader(args: argparse.Namespace, settings: Settings) -> int:
     try:
         _require_schema(deps)
         at = _moment(args, settings, deps.clock())
-        with deps.sessions() as db:
+        with deps.sessions.begin() as db:
             school = _school(db, args.school, settings)
             person = db.scalar(select(Person).where(Person.school_id == school.id, Person.userid == args.userid))
             if person is None:
@@ -180,6 +193,8 @@ def cmd_report_leader(args: argparse.Namespace, settings: Settings) -> int:
             own = school_settings(settings, school.code)
             record = leader_record(db, own, at, person, resolve_span(args, own, deps.today(at)))
             data = record_json(record, settings.tz) if fmt == "json" else record_workbook(record, settings.tz)
+            _audit(db, school.id, "export.person_record", f"person#{person.id}",
+                   {"person_id": person.id, "term": record.term.key, "format": fmt}, deps.clock())
     finally:
         deps.close()
     _write(args, fmt, data, f"{person.name}的联系工作记录（{record.term.label}）")

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import create_engine, select
 
 from bot.cli import main
+from bot.models import AuditLog
 
 AT = "2026-11-25T12:00"
 
@@ -41,6 +43,19 @@ def test_province_report_json_has_counts_and_obligations(cli_records: Path, caps
     lecture = next(o for o in zhao["obligations"] if o["rule"] == "semester_ideology_lecture")
     assert lecture["met"] and lecture["period"] == "2026-2027学年秋季学期（默认）" and lecture["state"] == "met"
     # (Per-link obligations are tested with a fixed clock in tests/console: the roster here is imported today.)
+
+
+def test_reports_are_audited(cli_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "province", "--at", AT]) == 0
+    assert main(["report", "leader", "zhaojianguo01", "--at", AT]) == 0
+    capsys.readouterr()
+    engine = create_engine(f"sqlite:///{cli_records}")
+    with engine.connect() as conn:
+        actions = [(a, t) for a, t in conn.execute(select(AuditLog.action, AuditLog.target).where(
+            AuditLog.action.like("export.%")))]
+    engine.dispose()
+    assert ("export.progress", "progress.json?term=semester:2026-08-31") in actions
+    assert any(action == "export.person_record" for action, _ in actions)
 
 
 def test_leader_report_json_for_a_year_and_a_range(cli_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
