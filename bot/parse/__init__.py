@@ -8,9 +8,11 @@ The contract (shared/spec/parse-contract.md) fixes the JSON fields; the rest ser
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
-from bot.parse.concerns import categorise, category_scores, is_anonymous, is_crisis
+from bot.parse.assess import NO_RISK, Assessment, assess, assess_normalised, concern_category
+from bot.parse.concerns import category_scores, is_anonymous
 from bot.parse.counts import count_half_days, count_students
 from bot.parse.dates import find_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
@@ -33,7 +35,7 @@ from bot.parse.text import normalise, strip_noise
 from bot.parse.topics import find_topics
 from bot.parse.venues import classify_contact
 
-__all__ = ["Edit", "Parsed", "People", "PersonRef", "parse", "parse_edit"]
+__all__ = ["Assessment", "Edit", "Parsed", "People", "PersonRef", "assess", "parse", "parse_edit"]
 
 LEADER_ROLES = frozenset({"school_leader", "middle_chief", "student_affairs_head"})
 
@@ -60,9 +62,24 @@ _DONE = re.compile(r"已|完成|(?<![约定好])了|过(?!几天|两天)")
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 
 
+# What staff say that stays what it is when it also reports a crisis: the alert goes out and the
+# answer or the contact is still recorded (a leader's 走访 that met a student at risk).
+_KEPT_WITH_CRISIS = frozenset({"reply_concern", "log_contact"})
+
+
 def parse(text: str, sender: str, today: date, people: People) -> Parsed:
-    """Parse one message from sender, resolving dates against today and names against people."""
+    """Parse one message from sender, resolving dates against today and names against people.
+
+    Every message is assessed for risk, whoever sends it and whatever it asks (see bot/parse/assess.py).
+    """
     t = normalise(text)
+    found = assess_normalised(t)
+    parsed = _parse(t, sender, today, people, found)
+    return replace(parsed, risk=found.risk, crisis=found.crisis, signals=found.signals, risk_score=found.score)
+
+
+def _parse(t: str, sender: str, today: date, people: People, found: Assessment) -> Parsed:
+    """Parse a normalised message whose risk is already assessed."""
     person = people.get(sender)
     roles = person.roles if person else frozenset()
     student = "student" in roles and not roles & STAFF_ROLES
@@ -71,8 +88,9 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     ticket = find_ticket(t)
     if ticket is not None and not student:
         return Parsed("reply_concern", ticket=ticket)
-    if is_crisis(t):
-        return _concern(t, sender, people, crisis=True)
+    if found.crisis:
+        staff = None if student else _parse_staff(t, sender, today, people, person)
+        return staff if staff is not None and staff.intent in _KEPT_WITH_CRISIS else _concern(t, sender, people, found)
     if is_undo(t, strict=student):
         return Parsed("undo")
     if _asks_help(t, student):
@@ -80,7 +98,7 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     if is_chatter(t):
         return Parsed("unknown")
     if student:
-        return _concern(t, sender, people, crisis=False)
+        return _concern(t, sender, people, found)
     return _parse_staff(t, sender, today, people, person)
 
 
@@ -122,7 +140,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
             near_misses=names.near_misses,
         )
     if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or category_scores(t):
-        return _concern(t, sender, people, crisis=False, names=names)
+        return _concern(t, sender, people, names=names)
     return Parsed("unknown")
 
 
@@ -145,14 +163,14 @@ def _reports_contact(t: str, roles: frozenset[str]) -> bool:
     return True
 
 
-def _concern(t: str, sender: str, people: People, crisis: bool, names: NameMatch | None = None) -> Parsed:
-    """Build a concern: category, crisis, anonymity, and anyone named."""
+def _concern(t: str, sender: str, people: People, found: Assessment = NO_RISK, names: NameMatch | None = None) -> Parsed:
+    """Build a concern: category (learned, with a crisis's own), crisis, anonymity, and anyone named."""
     names = names or match_names(t, sender, people)
     return Parsed(
         "concern",
         counterparts=names.counterparts,
-        category=categorise(t, crisis),
-        crisis=crisis,
+        category=concern_category(t, found),
+        crisis=found.crisis,
         anonymous=is_anonymous(t),
         name_choices=names.choices,
         near_misses=names.near_misses,

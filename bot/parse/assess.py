@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from bot.parse.concerns import category_scores
 from bot.parse.crisis import SAFETY_FAMILIES, Signal, read_signals, settled
 from bot.parse.model import Model, load_model
-from bot.parse.text import normalise
+from bot.parse.text import normalise, strip_noise
 
 RISKS = ("crisis", "watch", "none")
 MODEL_SIGNAL = "model"
+# A few characters give the model too little to go on ("好的谢谢"); the rules read short messages.
+MODEL_MIN_CHARS = 6
 # How much the keyword rules add to the learned category probabilities (measured out of fold).
 RULE_WEIGHT = 1.0
 # Distress without an explicit signal: the watch tier.
@@ -33,6 +35,9 @@ _DISTRESS = re.compile(
     r"绝望|崩溃|撑不住|撑不下去|熬不下去|活着好累|活得好累|好想哭|一直哭|每天都哭|没人在乎|没有人在乎|一无是处|看不到希望|没有希望"
     r"|抑郁|想不开|心好累|好痛苦|很痛苦|喘不过气|不想见任何人|不想说话|什么都不想做|没有意义"
 )
+
+
+load_model()  # at import: start-up pays for the weights, not the first message
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ class Assessment:
         return self.risk == "crisis"
 
 
+NO_RISK = Assessment("none", None, (), 0.0)
+
+
 def assess(text: str) -> Assessment:
     """Assess a raw chat message: normalise it, then read risk and category."""
     t = normalise(text)
@@ -62,7 +70,7 @@ def assess_normalised(t: str) -> Assessment:
     model = load_model()
     held, muted = read_signals(t)
     score = model.crisis_score(t)
-    learned = score >= model.crisis_threshold and not settled(t)
+    learned = score >= model.crisis_threshold and len(strip_noise(t)) >= MODEL_MIN_CHARS and not settled(t)
     signals = tuple(dict.fromkeys(s.label() for s in held)) + ((MODEL_SIGNAL,) if learned else ())
     if held or learned:
         return Assessment("crisis", crisis_category(held, None), signals, score)

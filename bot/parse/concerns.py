@@ -1,33 +1,12 @@
-"""Concerns raised in chat: which category, whether someone's life is at risk, whether to keep the sender's name out.
+"""Concerns raised in chat: the category keywords (rules kept where they are sure), and whether to keep the sender's name out.
 
-Example message: "这事别让人知道是我说的 最近宿舍区有人偷电动车电瓶" -> safety, anonymous, no crisis.
-Crisis is a present signal of self-harm, suicide or danger to life; hyperbole (累死了, 笑死, 冻死了) is not.
+Example message: "这事别让人知道是我说的 最近宿舍区有人偷电动车电瓶" -> safety keywords, anonymous.
+Crisis is read elsewhere (bot/parse/crisis.py, bot/parse/assess.py); the category they decide together.
 """
 
 from __future__ import annotations
 
 import re
-
-_CRISIS = re.compile(
-    "|".join(
-        (
-            r"想死(?!你|您|我了|了你|他|她|咱|人了)|(?:想|要|准备|打算|干脆)去死|不想活|活不下去|活不成了|不如死|死了算了|死了就好",
-            r"一死了之|一了百了|一睡不醒|睡着了?就?(?:不要|别|再也不)醒|活着就是(?:个)?错误|活着(?:还)?有什么意思|活着干嘛|为什么要活着"
-            r"|(?:我|自己)(?:真的|实在|快|已经|觉得自己|感觉自己)*撑不下去|不想醒来|不想再醒|永远睡下去|想解脱|求解脱|了断|寻死|活够了|让自己消失|想消失|不如一死|不想再活|不想继续活|没有?活下去的|活着(?:真|好|太)?(?:没|没有|毫无)(?:什么)?(?:意义|意思|盼头|希望)",
-            r"活着.{0,8}没有?(?:什么)?意义|自杀|轻生|寻短见|想不开|自尽|了结(?:自己|生命|此生)|结束(?:自己的?|我的)?(?:生命|一切|这一切)",
-            r"结束自己|告别(?:这个)?世界|离开(?:这个)?世界|消失.{0,4}(?:会)?(?:更好|就好|算了|也没人)|遗书|遗言|交代后事",
-            r"跳楼|跳河|跳湖|跳江|跳海|跳桥|跳下去|从.{0,8}跳下|(?:天台|楼顶|顶楼|阳台|窗台|窗户|桥上|楼梯口).{0,8}(?:跳|不肯?下来)",
-            r"割腕|割脉|划手腕|划伤自己|拿刀划|用刀划|自残|自伤|伤害自己|上吊|烧炭|开煤气",
-            r"(?:喝|吃|服)了?.{0,3}(?:农药|百草枯|老鼠药|敌敌畏)|(?:吃|吞|服|攒|囤|存|买)了?.{0,6}安眠药|安眠药.{0,6}(?:吃|吞|服)",
-            r"(?:吃|吞|服)了(?:很多|好多|一大?把|一瓶|大量|整瓶|一堆).{0,4}药|药物过量|服药过量",
-            r"(?:持|拿|带|揣)着?(?:刀|刀具|凶器)|(?:要|想|扬言|威胁|说要).{0,4}(?:杀|砍|捅)|杀了(?:他|她|你|我)|砍人|捅(?:人|伤|了)",
-            r"被困|困在(?:里面|火|电梯里出不来)|(?:楼顶|天台|顶楼|窗台|栏杆外|桥上).{0,8}(?:站|坐|蹲)(?:着|在)|(?:站|坐)在.{0,6}(?:楼顶|天台|顶楼|窗台|栏杆|桥)|烧伤|触电|煤气中毒|一氧化碳中毒|窒息|喘不上气|呼吸困难",
-            r"同归于尽|报复社会|没有?了?(?:呼吸|心跳)|昏迷|不省人事|心脏骤停|大出血|溺水|落水|生命危险|叫不醒|口吐白沫|抽搐",
-        )
-    )
-)
-# Prevention work (预防自杀讲座, 心理危机干预培训) mentions the words without any present danger.
-_PREVENTION = re.compile(r"预防|防止|防范|干预培训|科普|宣传|讲座|培训|知识|教育课|案例|新闻|电视剧|电影|小说")
 
 _ANONYMOUS = re.compile(
     r"匿名|不具名|不署名|不留名|保密|别(?:说|讲|告诉\S{0,6})是我|不要(?:说|讲|告诉\S{0,6})是我|不要透露|别透露|不透露|勿透露"
@@ -99,15 +78,6 @@ _CATEGORY_RES = tuple((category, weight, re.compile(words)) for category, weight
 _PRIORITY = ("safety", "career", "study", "life", "mental", "other")
 
 
-def is_crisis(text: str) -> bool:
-    """Tell whether a normalised message signals self-harm, suicide or danger to life now."""
-    for match in _CRISIS.finditer(text):
-        around = text[max(0, match.start() - 6) : match.end() + 6]
-        if not _PREVENTION.search(around) and text[max(0, match.start() - 1) : match.start()] != "防":
-            return True
-    return False
-
-
 def is_anonymous(text: str) -> bool:
     """Tell whether the sender asks not to be identified."""
     return bool(_ANONYMOUS.search(text))
@@ -121,13 +91,3 @@ def category_scores(text: str) -> dict[str, float]:
         if hits:
             scores[category] = scores.get(category, 0.0) + weight * len(hits)
     return scores
-
-
-def categorise(text: str, crisis: bool) -> str:
-    """Return the category of a concern: what the person wants fixed (crisis is always mental)."""
-    if crisis:
-        return "mental"
-    scores = category_scores(text)
-    if not scores:
-        return "other"
-    return max(_PRIORITY, key=lambda c: (scores.get(c, 0.0), -_PRIORITY.index(c)))

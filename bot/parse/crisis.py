@@ -143,7 +143,7 @@ _OTHER = re.compile(
 _DRILL = re.compile(r"演练|培训|模拟|假装|演习|课上|教(?:我们|大家|怎么)")
 # Already dealt with: 已经送医没事了, 人已经醒了.
 _SETTLED_NOW = re.compile(r"已经(?:送医|没事|醒了|调解|处理|好了)|人已经醒|伤好了|没事了")
-_SENTENCE = re.compile(r"[^。!?\n]+")
+_ENDS = ("。", "!", "?", "\n")
 
 
 @dataclass(frozen=True)
@@ -173,22 +173,24 @@ def crisis_signals(text: str) -> tuple[Signal, ...]:
 
 
 def read_signals(text: str) -> tuple[tuple[Signal, ...], tuple[Signal, ...]]:
-    """Return (held, muted): the signals that hold, and those muted as framed, past and resolved, or denied."""
+    """Return (held, muted): the signals that hold, and those muted as past and resolved or denied.
+
+    Framed signals (a lecture, a film) are dropped: they are nobody's distress.
+    """
     held: list[Signal] = []
     muted: list[Signal] = []
-    for sentence in _SENTENCE.finditer(text):
-        part = sentence.group(0)
-        for family, pattern in _FAMILY_RES:
-            match = pattern.search(part)
-            if match is None:
-                continue
-            who = "other" if _OTHER.search(part[: match.start()]) else "self"
+    for family, pattern in _FAMILY_RES:
+        for match in pattern.finditer(text):  # one scan of the whole text; most messages match nothing
+            start = max(text.rfind(end, 0, match.start()) for end in _ENDS) + 1
+            stops = [i for i in (text.find(end, match.end()) for end in _ENDS) if i >= 0]
+            sentence = text[start : min(stops, default=len(text))]
+            who = "other" if _OTHER.search(text, start, match.start()) else "self"
             signal = Signal(family, who, match.group(0))
-            if _discounted(family, part, text):
-                if not _FRAME.search(part):  # a lecture or a film is no one's distress
-                    muted.append(signal)
-            else:
+            if not _discounted(family, sentence, text):
                 held.append(signal)
+                break
+            if not _FRAME.search(sentence):
+                muted.append(signal)
     return tuple(held), tuple(muted)
 
 

@@ -1,7 +1,8 @@
 """Training the concern model (bot/parse/model.py) on the labelled corpus, and measuring it out of fold.
 
-`contactbot understanding train` reads `corpus/concerns.jsonl` and `corpus/concerns-extra.jsonl`
-(and `dev.jsonl` / `leaders.jsonl` beside them when present: their other messages are non-crisis
+`contactbot understanding train` reads `corpus/concerns.jsonl`, `corpus/concerns-extra.jsonl` and
+`corpus/everyday.jsonl` (greetings, commands, reports: the detector reads every message), and
+`dev.jsonl` / `leaders.jsonl` beside them when present (their other messages are non-crisis
 examples, their concerns join the rest), fits logistic regressions on character 1-3-grams with
 scikit-learn, picks the thresholds from 5-fold out-of-fold scores, and writes the weights as JSON.
 Training needs scikit-learn (a development dependency); scoring never does.
@@ -24,12 +25,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from bot.parse.assess import crisis_category, learned_category
+from bot.parse.assess import MODEL_MIN_CHARS, crisis_category, learned_category
 from bot.parse.crisis import crisis_signals, settled
 from bot.parse.model import Model, grams, model_from_json
-from bot.parse.text import normalise
+from bot.parse.text import normalise, strip_noise
 
-CONCERN_FILES = ("concerns.jsonl", "concerns-extra.jsonl")
+CONCERN_FILES = ("concerns.jsonl", "concerns-extra.jsonl", "everyday.jsonl")
 OPTIONAL_FILES = ("dev.jsonl", "leaders.jsonl")
 CATEGORIES = ("study", "mental", "life", "career", "safety", "other")
 CRISIS_FALSE_ALARMS = 0.02
@@ -160,7 +161,9 @@ def _stratum(label: str, labels: list[str]) -> str:
 
 def choose_thresholds(examples: list[Example], scores: list[float]) -> tuple[float, float]:
     """Pick the crisis and watch thresholds from out-of-fold scores, recall first."""
-    negatives = sorted((s for s, e in zip(scores, examples, strict=True) if not e.crisis), reverse=True)
+    negatives = sorted((s for s, e in zip(scores, examples, strict=True)
+                        if not e.crisis and len(strip_noise(e.text)) >= MODEL_MIN_CHARS and not settled(e.text)),
+                       reverse=True)
 
     def lowest_within(share: float) -> float:
         allowed = int(share * len(negatives))
@@ -176,7 +179,8 @@ def measure(examples: list[Example], scores: list[float], categories: Iterable[s
     figures = Figures()
     for example, score, category in zip(examples, scores, categories, strict=True):
         rules = crisis_signals(example.text)
-        learned = score >= model.crisis_threshold and not settled(example.text)
+        learned = score >= model.crisis_threshold and len(strip_noise(example.text)) >= MODEL_MIN_CHARS \
+            and not settled(example.text)
         flagged = bool(rules) or learned
         if example.crisis:
             figures.crises += 1

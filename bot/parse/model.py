@@ -45,24 +45,34 @@ class Model:
     def crisis_score(self, text: str) -> float:
         """Return the model's chance (0-1) that a normalised message signals a crisis."""
         total, norm = 0.0, 0.0
-        for gram in grams(text):
-            row = self.weights.get(gram)
-            if row is not None:
-                norm += row[0] * row[0]
-                total += row[0] * row[1]
+        for row in self._rows(text):
+            norm += row[0] * row[0]
+            total += row[0] * row[1]
         z = self.crisis_bias + (total / math.sqrt(norm) if norm else 0.0)
         return 1.0 / (1.0 + math.exp(-z))
+
+    def _rows(self, text: str) -> list[tuple[float, ...]]:
+        """Return the weight rows of the distinct known n-grams of a text (as grams() would find them)."""
+        weights = self.weights
+        seen: set[str] = set()
+        rows = []
+        for n in NGRAMS:
+            for i in range(len(text) - n + 1):
+                gram = text[i : i + n]
+                row = weights.get(gram)
+                if row is not None and gram not in seen:
+                    seen.add(gram)
+                    rows.append(row)
+        return rows
 
     def category_scores(self, text: str) -> dict[str, float]:
         """Return the model's probability for each category of a normalised concern."""
         totals = [0.0] * len(self.categories)
         norm = 0.0
-        for gram in grams(text):
-            row = self.weights.get(gram)
-            if row is not None:
-                norm += row[0] * row[0]
-                for k in range(len(totals)):
-                    totals[k] += row[0] * row[2 + k]
+        for row in self._rows(text):
+            norm += row[0] * row[0]
+            for k in range(len(totals)):
+                totals[k] += row[0] * row[2 + k]
         scale = 1.0 / math.sqrt(norm) if norm else 0.0
         logits = [b + t * scale for b, t in zip(self.category_bias, totals, strict=True)]
         top = max(logits)
