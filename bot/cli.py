@@ -30,7 +30,8 @@ class UserError(Exception):
 Command = Callable[[argparse.Namespace, Settings], int]
 
 # Modules that add subcommands: each has `add_commands(sub)` and sets `fn(args, settings) -> int`.
-COMMAND_MODULES: list[str] = ["bot.cli_records", "bot.cli_concerns", "bot.cli_wecom", "bot.cli_console", "bot.cli_rules"]
+COMMAND_MODULES: list[str] = ["bot.cli_records", "bot.cli_concerns", "bot.cli_wecom", "bot.cli_console", "bot.cli_rules",
+                              "bot.cli_understanding"]
 
 
 def build_parser() -> argparse.ArgumentParser:

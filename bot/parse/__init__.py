@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.parse.assess import NO_RISK, Assessment, assess, assess_normalised, concern_category
+from bot.parse.assess import MODEL_SIGNAL, NO_RISK, Assessment, assess, assess_normalised, concern_category
 from bot.parse.concerns import category_scores, is_anonymous
 from bot.parse.counts import count_half_days, count_students
 from bot.parse.dates import find_date, find_part_of_day
@@ -74,6 +74,10 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     """
     t = normalise(text)
     found = assess_normalised(t)
+    if found.risk == "watch" or found.signals == (MODEL_SIGNAL,):
+        plain = _parse(t, sender, today, people, NO_RISK)
+        if plain.intent != "concern":  # the model learned distress from concerns: on a command or a report only rules speak
+            return plain
     parsed = _parse(t, sender, today, people, found)
     return replace(parsed, risk=found.risk, crisis=found.crisis, signals=found.signals, risk_score=found.score)
 

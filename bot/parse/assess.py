@@ -30,6 +30,8 @@ MODEL_SIGNAL = "model"
 MODEL_MIN_CHARS = 6
 # How much the keyword rules add to the learned category probabilities (measured out of fold).
 RULE_WEIGHT = 1.0
+# Below this learned probability, with no keyword either, a concern's category is "other".
+UNSURE = 0.5
 # Distress without an explicit signal: the watch tier.
 _DISTRESS = re.compile(
     r"绝望|崩溃|撑不住|撑不下去|熬不下去|活着好累|活得好累|好想哭|一直哭|每天都哭|没人在乎|没有人在乎|一无是处|看不到希望|没有希望"
@@ -74,7 +76,7 @@ def assess_normalised(t: str) -> Assessment:
     signals = tuple(dict.fromkeys(s.label() for s in held)) + ((MODEL_SIGNAL,) if learned else ())
     if held or learned:
         return Assessment("crisis", crisis_category(held, None), signals, score)
-    if muted or score >= model.watch_threshold or _DISTRESS.search(t):  # a settled message still goes to the counselor
+    if muted or _DISTRESS.search(t) or (score >= model.watch_threshold and learned_category(t) == "mental"):
         return Assessment("watch", None, tuple(dict.fromkeys(f"{s.label()}:muted" for s in muted)), score)
     return Assessment("none", None, (), score)
 
@@ -102,6 +104,8 @@ def learned_category(t: str, model: Model | None = None) -> str:
     ranked = (model or load_model()).category_scores(t)
     rules = category_scores(t)
     total = sum(rules.values())
+    if not total and max(ranked.values()) < UNSURE:  # "我要反映问题": nothing yet says what is to be fixed
+        return "other"
     if total:
         for category, score in rules.items():
             ranked[category] = ranked.get(category, 0.0) + RULE_WEIGHT * score / total

@@ -140,7 +140,7 @@ _OTHER = re.compile(
     r"室友|舍友|同寝|下铺|上铺|同学|朋友|学长|学姐|学弟|学妹|表弟|表妹|男朋友|女朋友|对象|女生|男生|学生|孩子|他|她|有人|那个人"
 )
 # Drills and first-aid courses act out emergencies.
-_DRILL = re.compile(r"演练|培训|模拟|假装|演习|课上|教(?:我们|大家|怎么)")
+_DRILL = re.compile(r"演练|培训|模拟|假装|演习|课上|教(?:我们|大家|怎么)|防(?:溺水|火|灾|触电|中毒)|安全教育|教育课|讲座|宣传|知识")
 # Already dealt with: 已经送医没事了, 人已经醒了.
 _SETTLED_NOW = re.compile(r"已经(?:送医|没事|醒了|调解|处理|好了)|人已经醒|伤好了|没事了")
 _ENDS = ("。", "!", "?", "\n")
