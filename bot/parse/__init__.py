@@ -62,11 +62,6 @@ _DONE = re.compile(r"已|完成|(?<![约定好])了|过(?!几天|两天)")
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 
 
-# What staff say that stays what it is when it also reports a crisis: the alert goes out and the
-# answer or the contact is still recorded (a leader's 走访 that met a student at risk).
-_KEPT_WITH_CRISIS = frozenset({"reply_concern", "log_contact"})
-
-
 def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     """Parse one message from sender, resolving dates against today and names against people.
 
@@ -75,10 +70,13 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     t = normalise(text)
     found = assess_normalised(t)
     if found.risk == "watch" or found.signals == (MODEL_SIGNAL,):
-        plain = _parse(t, sender, today, people, NO_RISK)
-        if plain.intent != "concern":  # the model learned distress from concerns: on a command or a report only rules speak
-            return plain
-    parsed = _parse(t, sender, today, people, found)
+        parsed = _parse(t, sender, today, people, NO_RISK)
+        if parsed.intent != "concern":  # the model learned distress from concerns: on a command or a report only rules speak
+            return parsed
+        if found.crisis:
+            parsed = replace(parsed, category=found.category)
+    else:
+        parsed = _parse(t, sender, today, people, found)
     return replace(parsed, risk=found.risk, crisis=found.crisis, signals=found.signals, risk_score=found.score)
 
 
@@ -92,9 +90,11 @@ def _parse(t: str, sender: str, today: date, people: People, found: Assessment) 
     ticket = find_ticket(t)
     if ticket is not None and not student:
         return Parsed("reply_concern", ticket=ticket)
-    if found.crisis:
+    if found.crisis:  # staff answers and leaders' contact reports stay what they are: the alert goes out besides
         staff = None if student else _parse_staff(t, sender, today, people, person)
-        return staff if staff is not None and staff.intent in _KEPT_WITH_CRISIS else _concern(t, sender, people, found)
+        kept = staff is not None and (staff.intent == "reply_concern"
+                                      or (staff.intent == "log_contact" and bool(roles & LEADER_ROLES)))
+        return staff if staff is not None and kept else _concern(t, sender, people, found)
     if is_undo(t, strict=student):
         return Parsed("undo")
     if _asks_help(t, student):

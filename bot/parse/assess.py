@@ -48,7 +48,7 @@ class Assessment:
     """The tier, the category a crisis or concern belongs to, what fired, and the model's score."""
 
     risk: str  # crisis / watch / none
-    category: str | None  # mental or safety for a crisis; the concern's category otherwise (None when not asked)
+    category: str | None  # mental or safety for a crisis; the concern's category when it was needed, else None
     signals: tuple[str, ...]
     score: float
 
@@ -76,9 +76,13 @@ def assess_normalised(t: str) -> Assessment:
     learned = score >= model.crisis_threshold and len(strip_noise(t)) >= MODEL_MIN_CHARS and not settled(t)
     signals = tuple(dict.fromkeys(s.label() for s in held)) + ((MODEL_SIGNAL,) if learned else ())
     if held or learned:
-        return Assessment("crisis", crisis_category(held, None), signals, score)
-    if muted or _DISTRESS.search(t) or (score >= model.watch_threshold and learned_category(t) == "mental"):
-        return Assessment("watch", None, tuple(dict.fromkeys(f"{s.label()}:muted" for s in muted)), score)
+        return Assessment("crisis", crisis_category(held, None if held else learned_category(t)), signals, score)
+    muted_labels = tuple(dict.fromkeys(f"{s.label()}:muted" for s in muted))
+    if muted or _DISTRESS.search(t):
+        return Assessment("watch", None, muted_labels, score)
+    if score >= model.watch_threshold:  # the model alone: distress only when the concern is about the mind
+        category = learned_category(t)
+        return Assessment("watch" if category == "mental" else "none", category, (), score)
     return Assessment("none", None, (), score)
 
 
@@ -94,10 +98,7 @@ def crisis_category(held: tuple[Signal, ...], learned: str | None) -> str:
 
 def concern_category(t: str, found: Assessment) -> str:
     """Return the category of a normalised concern: mental/safety for a crisis, else what is to be fixed."""
-    if found.crisis:
-        held, _ = read_signals(t)
-        return crisis_category(held, learned_category(t) if not held else None)
-    return learned_category(t)
+    return found.category or learned_category(t)
 
 
 def learned_category(t: str, model: Model | None = None) -> str:

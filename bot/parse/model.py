@@ -39,40 +39,28 @@ class Model:
     crisis_threshold: float  # at or above: crisis (chosen recall-first, out of fold)
     watch_threshold: float  # at or above (and below crisis): watch
     category_bias: tuple[float, ...]
-    # gram -> (idf, crisis weight, one weight per category)
+    # gram -> (idf squared, idf x crisis weight, idf x the weight of each category): scoring only adds
     weights: dict[str, tuple[float, ...]]
 
     def crisis_score(self, text: str) -> float:
         """Return the model's chance (0-1) that a normalised message signals a crisis."""
-        total, norm = 0.0, 0.0
-        for row in self._rows(text):
-            norm += row[0] * row[0]
-            total += row[0] * row[1]
-        z = self.crisis_bias + (total / math.sqrt(norm) if norm else 0.0)
+        rows = self._rows(text)
+        norm = sum(row[0] for row in rows)
+        z = self.crisis_bias + (sum(row[1] for row in rows) / math.sqrt(norm) if norm else 0.0)
         return 1.0 / (1.0 + math.exp(-z))
 
     def _rows(self, text: str) -> list[tuple[float, ...]]:
         """Return the weight rows of the distinct known n-grams of a text (as grams() would find them)."""
-        weights = self.weights
-        seen: set[str] = set()
-        rows = []
-        for n in NGRAMS:
-            for i in range(len(text) - n + 1):
-                gram = text[i : i + n]
-                row = weights.get(gram)
-                if row is not None and gram not in seen:
-                    seen.add(gram)
-                    rows.append(row)
-        return rows
+        found = {text[i : i + n] for n in NGRAMS for i in range(len(text) - n + 1)}
+        return list(filter(None, map(self.weights.get, found)))
 
     def category_scores(self, text: str) -> dict[str, float]:
         """Return the model's probability for each category of a normalised concern."""
-        totals = [0.0] * len(self.categories)
-        norm = 0.0
-        for row in self._rows(text):
-            norm += row[0] * row[0]
-            for k in range(len(totals)):
-                totals[k] += row[0] * row[2 + k]
+        columns = list(zip(*self._rows(text), strict=True))  # one column per head, summed in C
+        if not columns:
+            columns = [(0.0,)] * (2 + len(self.categories))
+        norm = sum(columns[0])
+        totals = [sum(column) for column in columns[2:]]
         scale = 1.0 / math.sqrt(norm) if norm else 0.0
         logits = [b + t * scale for b, t in zip(self.category_bias, totals, strict=True)]
         top = max(logits)
@@ -89,7 +77,7 @@ def model_from_json(data: dict[str, Any]) -> Model:
         crisis_threshold=float(data["crisis_threshold"]),
         watch_threshold=float(data["watch_threshold"]),
         category_bias=tuple(float(b) for b in data["category_bias"]),
-        weights={gram: tuple(row) for gram, row in data["weights"].items()},
+        weights={gram: (row[0] * row[0], *(row[0] * w for w in row[1:])) for gram, row in data["weights"].items()},
     )
 
 
