@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from bot.parse.concerns import category_scores
-from bot.parse.crisis import SAFETY_FAMILIES, Signal, read_signals, settled
+from bot.parse.crisis import SAFETY_FAMILIES, Signal, framed, read_signals, settled
 from bot.parse.model import Model, load_model
 from bot.parse.text import normalise, strip_noise
 
@@ -78,7 +78,7 @@ def assess_normalised(t: str) -> Assessment:
     if held or learned:
         return Assessment("crisis", crisis_category(held, None if held else learned_category(t)), signals, score)
     muted_labels = tuple(dict.fromkeys(f"{s.label()}:muted" for s in muted))
-    if muted or _DISTRESS.search(t):
+    if muted or (_DISTRESS.search(t) and not framed(t)):  # a film about depression is no one's distress
         return Assessment("watch", None, muted_labels, score)
     if score >= model.watch_threshold:  # the model alone: distress only when the concern is about the mind
         category = learned_category(t)
