@@ -7,14 +7,16 @@ reply, the others through the outbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.channels.xml import elements, write_fields
 from bot.messages import Incoming, Reply
 
 MAX_TEXT_BYTES = 2048  # WeCom and WeChat cut text messages longer than this
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 class Forbidden(Exception):
@@ -43,7 +45,27 @@ class Channel(Protocol):
     def parse(self, args: dict[str, str], body: bytes, now: datetime) -> Delivery: ...
     def verify_url(self, args: dict[str, str]) -> str: ...
     def render_reply(self, delivery: Delivery, reply: Reply, now: datetime) -> str: ...
-    def push(self, recipient: str, reply: Reply) -> None: ...
+    def parts(self, reply: Reply) -> list[Reply]: ...
+    def send_part(self, recipient: str, part: Reply, step: Step) -> dict[str, Any]: ...
+
+
+@dataclass
+class Step:
+    """One part of an outbox row as the outbox sends it: its stable id, the invisible variant that keeps
+    it apart from an identical earlier message, and a media id uploaded for it (kept before it is sent,
+    so a retry is byte-identical).
+
+    `id` is `ob<row id>p<part>`; a template card puts it in `task_id`, which WeCom wants unique per app.
+    """
+
+    id: str
+    variant: int = 0
+    media_id: str | None = None
+    keep_media: Callable[[str], None] = field(default=lambda media_id: None)
+
+    def vary(self, text: str) -> str:
+        """Return text made distinct from an identical earlier message by invisible zero-width spaces."""
+        return text + ZERO_WIDTH_SPACE * self.variant if text else text
 
 
 def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:

@@ -14,12 +14,13 @@ import hmac
 import secrets
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import redis
 import requests
 from wechatpy.crypto import WeChatCrypto
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, incoming_from, message_parts, passive_xml
+from bot.channels.base import BadMessage, Delivery, Forbidden, Step, incoming_from, message_parts, passive_xml
 from bot.channels.binding import BIND_PATTERN, bind, person_for_openid
 from bot.channels.wecom import Undeliverable, open_envelope
 from bot.channels.wecom_api import Api, ApiError, TokenSource
@@ -108,21 +109,26 @@ class OfficialChannel:
             cache_key=key(self.settings, "wechat-token", o.app_id))
         return Api(o.api_base_url, tokens, self.redis, self.http)
 
-    def push(self, openid: str, reply: Reply) -> None:
-        """Send a customer-service message to a follower (text, or news for a card)."""
-        api = self.api()
-        for part in message_parts(reply):
-            if part.card is not None:
-                article = {"title": part.card.title, "description": part.card.description, "url": part.card.url}
-                body = {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
-            else:
-                body = {"touser": openid, "msgtype": "text", "text": {"content": part.text or part.markdown}}
-            try:
-                api.call("message/custom/send", body)
-            except ApiError as exc:
-                if exc.errcode == OUT_OF_WINDOW:
-                    raise Undeliverable(exc.errcode, exc.errmsg) from None
-                raise
+    def parts(self, reply: Reply) -> list[Reply]:
+        """Return the messages a reply is sent as (customer-service messages carry no files)."""
+        return message_parts(reply)
+
+    def send_part(self, openid: str, part: Reply, step: Step) -> dict[str, Any]:
+        """Send one customer-service message to a follower (text, or news for a card); return the answer.
+
+        The Official Account API has no duplicate check: a retry after a lost answer may arrive twice.
+        """
+        if part.card is not None:
+            article = {"title": part.card.title, "description": step.vary(part.card.description), "url": part.card.url}
+            body: dict[str, Any] = {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
+        else:
+            body = {"touser": openid, "msgtype": "text", "text": {"content": step.vary(part.text or part.markdown)}}
+        try:
+            return self.api().call("message/custom/send", body)
+        except ApiError as exc:
+            if exc.errcode == OUT_OF_WINDOW:
+                raise Undeliverable(exc.errcode, exc.errmsg) from None
+            raise
 
 
 def sign(*parts: str) -> str:

@@ -25,7 +25,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, incoming_from, message_parts, passive_xml
+from bot.channels.base import BadMessage, Delivery, Forbidden, Step, incoming_from, message_parts, passive_xml
 from bot.channels.wecom_api import Api, ApiError, TokenSource
 from bot.channels.xml import XMLRefused, read_fields
 from bot.config import Settings
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 # What wechatpy and the standard library raise for validly signed garbage (not a WeChatException).
 DECRYPT_ERRORS = (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError, TypeError)
 DISPATCHED_EVENTS = frozenset({"enter_agent"})  # others (view, LOCATION reports, contact changes) need no answer
+DUPLICATE_CHECK_SECONDS = 4 * 3600  # WeCom's longest duplicate-check window (its default is 30 minutes)
 MENU = [  # the app's menu: each button sends its command word as a click event
     {"type": "click", "name": "记录", "key": "记录"},
     {"type": "click", "name": "进度", "key": "进度"},
@@ -126,44 +127,55 @@ class WecomChannel:
             cache_key=key(self.settings, "wecom-token", self.app.corp_id, self.app.agent_id))
         return Api(self.settings.wecom.api_base_url, tokens, self.redis, self.http)
 
-    def push(self, recipient: str, reply: Reply) -> None:
-        """Send a reply to one member through message/send (text, markdown or textcard)."""
-        api = self.api()
-        for part in message_parts(reply):
-            self._send(api, recipient, self.payload(recipient, part))
-        if reply.attachment is not None:
-            body = self.file_payload(api, recipient, reply.attachment)
-            if body is not None:
-                self._send(api, recipient, body)
+    def parts(self, reply: Reply) -> list[Reply]:
+        """Return the messages a reply is sent as, in order; an attachment is a last message of its own."""
+        parts = message_parts(reply)
+        return parts + [Reply(attachment=reply.attachment)] if reply.attachment is not None else parts
 
-    def _send(self, api: Api, recipient: str, body: dict[str, Any]) -> None:
+    def send_part(self, recipient: str, part: Reply, step: Step) -> dict[str, Any]:
+        """Send one message through message/send and return WeCom's answer (msgid, response_code…).
+
+        The body is the same bytes on every retry of the step, with WeCom's duplicate check on: a retry
+        whose first try got through (its answer lost, or the sender killed) is dropped by WeCom.
+        """
+        api = self.api()
+        if part.attachment is not None:
+            media_id = step.media_id or self.upload(api, part.attachment)
+            if media_id is None:  # the message itself went out; a cleaned-up file is not worth a failure
+                log.warning("attachment %s for %s no longer exists; sent without it", part.attachment.path, recipient)
+                return {"skipped": "file gone"}
+            step.keep_media(media_id)
+            body = {"touser": recipient, "agentid": self.app.agent_id, "safe": 0, "msgtype": "file",
+                    "file": {"media_id": media_id}}
+        else:
+            body = self.payload(recipient, part, step)
+        body.update(enable_duplicate_check=1, duplicate_check_interval=DUPLICATE_CHECK_SECONDS)
         result = api.call("message/send", body)
         invalid = str(result.get("invaliduser", "") or "")
         if recipient in invalid.split("|"):
             raise Undeliverable(81013, f"invaliduser {recipient}")
+        return result
 
-    def file_payload(self, api: Api, recipient: str, attachment: Attachment) -> dict[str, Any] | None:
-        """Upload a file (media/upload, type file) and return the message/send body that shares it."""
+    def upload(self, api: Api, attachment: Attachment) -> str | None:
+        """Upload a file (media/upload, type file, kept 3 days by WeCom); None if the file is gone."""
         path = Path(attachment.path)
-        if not path.is_file():  # the message itself went out; a cleaned-up file is not worth a failure
-            log.warning("attachment %s for %s no longer exists; sent without it", path, recipient)
+        if not path.is_file():
             return None
         with path.open("rb") as fh:
             result = api.call("media/upload", params={"type": "file"}, files={"media": (attachment.name, fh)})
-        return {"touser": recipient, "agentid": self.app.agent_id, "safe": 0, "msgtype": "file",
-                "file": {"media_id": str(result.get("media_id", ""))}}
+        return str(result.get("media_id", ""))
 
-    def payload(self, recipient: str, part: Reply) -> dict[str, Any]:
+    def payload(self, recipient: str, part: Reply, step: Step) -> dict[str, Any]:
         """Return the message/send body for one message."""
         body: dict[str, Any] = {"touser": recipient, "agentid": self.app.agent_id, "safe": 0}
         if part.card is not None:
             card = part.card
-            body.update(msgtype="textcard", textcard={"title": card.title, "description": card.description,
+            body.update(msgtype="textcard", textcard={"title": card.title, "description": step.vary(card.description),
                                                        "url": card.url, "btntxt": card.button})
         elif part.markdown:
-            body.update(msgtype="markdown", markdown={"content": part.markdown})
+            body.update(msgtype="markdown", markdown={"content": step.vary(part.markdown)})
         else:
-            body.update(msgtype="text", text={"content": part.text})
+            body.update(msgtype="text", text={"content": step.vary(part.text)})
         return body
 
     def install_menu(self) -> None:

@@ -3,7 +3,10 @@
 
 Pushed messages are kept per recipient in Redis, so the chat page shows reminders and digests.
 Tests inject faults: POST /emulator/api/faults {"path": "message/send", "errcode": 42001} makes
-the next call to that path fail once with that errcode.
+the next call to that path fail once with that errcode ({"lose_answer": true}: deliver, then answer
+HTTP 504, as a lost answer looks to the caller). A message/send with `enable_duplicate_check: 1`
+that repeats a request delivered within its `duplicate_check_interval` is answered ok and not delivered
+again, as WeCom does.
 
 Example: GET /emulator/cgi-bin/gettoken?corpid=…&corpsecret=… → {"errcode": 0, "access_token": "…"}.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import secrets
 import time
@@ -23,6 +27,7 @@ from bot.context import Deps
 from bot.emulator import emulator_bp
 
 TOKEN_TTL = 7200
+DUPLICATE_CHECK_MAX = 4 * 3600  # WeCom's longest duplicate-check interval
 INBOX_TTL = 7 * 86400
 INBOX_MAX = 500
 
@@ -130,14 +135,46 @@ def message_send() -> Response:
     if msgtype not in ("text", "markdown", "textcard", "file") or not isinstance(body.get(msgtype), dict):
         return _answer("message/send", {"errcode": 40008, "errmsg": "invalid message type"})
     recipients = [u for u in str(body.get("touser", "")).split("|") if u]
-    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+    deps = _deps()
+    deps.redis.rpush(deps.key("emulator", "bodies", "message/send"), request.get_data())
+    deps.redis.expire(deps.key("emulator", "bodies", "message/send"), INBOX_TTL)
+    lose_answer = deps.redis.lpop(deps.key("emulator", "lose", "message/send")) is not None
+    earlier = _earlier_send(body)
+    if earlier is not None:  # WeCom's duplicate check: the same request again within the interval is dropped
+        return _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": earlier})
+    msgid = secrets.token_urlsafe(16)
+    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": msgid})
     if result.get_json()["errcode"] == 0:  # type: ignore[index]
+        _remember_send(body, msgid)
         content = dict(body[msgtype])
         if msgtype == "file":
-            deps = _deps()
             content["name"] = deps.redis.get(deps.key("emulator", "media", str(content.get("media_id", "")))) or "文件"
         _store(recipients, {"msgtype": msgtype, msgtype: content})
+        if lose_answer:  # delivered, but the answer never reaches the caller
+            return Response("upstream timed out", status=504)
     return result
+
+
+def _send_key(body: dict[str, Any]) -> str | None:
+    """The duplicate-check key of a message/send request that asks for it (the whole request's JSON)."""
+    if body.get("enable_duplicate_check") != 1:
+        return None
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _deps().key("emulator", "sent", hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _earlier_send(body: dict[str, Any]) -> str | None:
+    """The msgid of the same request delivered within its duplicate_check_interval, if any."""
+    key = _send_key(body)
+    found = _deps().redis.get(key) if key else None
+    return str(found) if found else None
+
+
+def _remember_send(body: dict[str, Any], msgid: str) -> None:
+    key = _send_key(body)
+    if key:
+        interval = min(DUPLICATE_CHECK_MAX, int(body.get("duplicate_check_interval") or 1800))
+        _deps().redis.set(key, msgid, ex=interval)
 
 
 @emulator_bp.post("/cgi-bin/message/custom/send")
@@ -197,8 +234,15 @@ def add_fault() -> Response:
     """Make the next call(s) to an API path fail with an errcode (tests and demonstrations)."""
     body = request.get_json(silent=True) or {}
     deps = _deps()
-    key = deps.key("emulator", "faults", str(body.get("path", "")))
+    kind = "lose" if body.get("lose_answer") else "faults"  # lose_answer: deliver, then answer HTTP 504
+    key = deps.key("emulator", kind, str(body.get("path", "")))
     for _ in range(int(body.get("times", 1))):
         deps.redis.rpush(key, int(body.get("errcode", -1)))
     deps.redis.expire(key, 3600)
     return jsonify(ok=True)
+
+
+def sent_bodies(deps: Deps) -> list[bytes]:
+    """The raw message/send request bodies received, in order (tests check that retries are identical)."""
+    raw = deps.redis.lrange(deps.key("emulator", "bodies", "message/send"), 0, -1)
+    return [item.encode() if isinstance(item, str) else item for item in raw]  # type: ignore[union-attr]

@@ -1,14 +1,14 @@
 """Training the concern model (bot/parse/model.py) on the labelled corpus, and measuring it out of fold.
 
 `contactbot understanding train` reads `corpus/concerns.jsonl`, `corpus/concerns-extra.jsonl` and
-`corpus/everyday.jsonl` (greetings, commands, reports: the detector reads every message), and
-`dev.jsonl` / `leaders.jsonl` beside them when present (their other messages are non-crisis
-examples, their concerns join the rest), fits logistic regressions on character 1-3-grams with
+`corpus/everyday.jsonl` (greetings, commands, reports: the detector reads every message), and the
+concerns of every other `*.jsonl` beside them (dev, leaders). Their other messages stay out: parse()
+hears the model on concerns only, and hundreds of easy reports would outweigh the hard negatives., fits logistic regressions on character 1-3-grams with
 scikit-learn, picks the thresholds from 5-fold out-of-fold scores, and writes the weights as JSON.
 Training needs scikit-learn (a development dependency); scoring never does.
 
 Thresholds, recall first: crisis at the lowest score whose out-of-fold false alarms stay within
-CRISIS_FALSE_ALARMS of non-crisis messages; watch at the lowest score that keeps out-of-fold
+CRISIS_FALSE_ALARMS of non-crisis concerns; watch at the lowest score that keeps out-of-fold
 false alarms within WATCH_FALSE_ALARMS.
 """
 
@@ -31,7 +31,6 @@ from bot.parse.model import Model, grams, model_from_json
 from bot.parse.text import normalise, strip_noise
 
 CONCERN_FILES = ("concerns.jsonl", "concerns-extra.jsonl", "everyday.jsonl")
-OPTIONAL_FILES = ("dev.jsonl", "leaders.jsonl")
 CATEGORIES = ("study", "mental", "life", "career", "safety", "other")
 CRISIS_FALSE_ALARMS = 0.02
 WATCH_FALSE_ALARMS = 0.15
@@ -66,6 +65,8 @@ class Figures:
     both_alarms: int = 0
     categories: int = 0
     category_right: int = 0
+    quiet: int = 0  # messages that are not concerns
+    quiet_alarms: int = 0
     missed: list[str] = field(default_factory=list)
     alarms: list[str] = field(default_factory=list)
 
@@ -75,31 +76,31 @@ class Figures:
             return f"{a}/{b} ({a / b:.1%})" if b else "0/0"
 
         return [
-            f"{title}: {self.crises} crises, {self.others} others",
+            f"{title}: {self.crises} crises, {self.others} other concerns",
             f"  model alone   recall {pct(self.model_hits, self.crises)}  false alarms {pct(self.model_alarms, self.others)}",
             f"  rules alone   recall {pct(self.rule_hits, self.crises)}  false alarms {pct(self.rule_alarms, self.others)}",
             f"  rules OR model recall {pct(self.both_hits, self.crises)}  false alarms {pct(self.both_alarms, self.others)}",
             f"  category      {pct(self.category_right, self.categories)}",
+            f"  other messages (commands, reports, greetings: rules only) false alarms {pct(self.quiet_alarms, self.quiet)}",
         ]
 
 
 def read_examples(folder: Path) -> list[Example]:
-    """Read every labelled file present in the corpus folder (the concern files are required)."""
+    """Read every labelled file in the corpus folder (the concern files are required)."""
+    for name in CONCERN_FILES:
+        if not (folder / name).is_file():
+            raise FileNotFoundError(f"训练数据缺少 {folder / name}")
     examples: list[Example] = []
-    for name in CONCERN_FILES + OPTIONAL_FILES:
-        path = folder / name
-        if not path.is_file():
-            if name in CONCERN_FILES:
-                raise FileNotFoundError(f"训练数据缺少 {path}")
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
+    others = sorted(p.name for p in folder.glob("*.jsonl") if p.name not in CONCERN_FILES)
+    for name in (*CONCERN_FILES, *others):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             item = json.loads(line)
             expect = item["expect"]
             concern = expect.get("intent") == "concern"
-            if not concern and "crisis" not in expect and name in CONCERN_FILES:
-                continue
+            if not concern and name not in CONCERN_FILES:
+                continue  # leaders' reports and commands: parse() never hears the model on them
             examples.append(Example(item["id"], normalise(item["text"]), bool(expect.get("crisis", False)),
                                     expect.get("category") if concern else None))
     return examples
@@ -161,8 +162,9 @@ def _stratum(label: str, labels: list[str]) -> str:
 
 def choose_thresholds(examples: list[Example], scores: list[float]) -> tuple[float, float]:
     """Pick the crisis and watch thresholds from out-of-fold scores, recall first."""
-    negatives = sorted((s for s, e in zip(scores, examples, strict=True)
-                        if not e.crisis and len(strip_noise(e.text)) >= MODEL_MIN_CHARS and not settled(e.text)),
+    negatives = sorted((s for s, e in zip(scores, examples, strict=True)  # concerns: where parse() hears the model
+                        if not e.crisis and e.category and len(strip_noise(e.text)) >= MODEL_MIN_CHARS
+                        and not settled(e.text)),
                        reverse=True)
 
     def lowest_within(share: float) -> float:
@@ -189,13 +191,18 @@ def measure(examples: list[Example], scores: list[float], categories: Iterable[s
             figures.both_hits += flagged
             if not flagged:
                 figures.missed.append(f"{example.id} {score:.2f} {example.text}")
-        else:
+        elif example.category:  # a concern
             figures.others += 1
             figures.model_alarms += learned
             figures.rule_alarms += bool(rules)
             figures.both_alarms += flagged
             if flagged:
                 figures.alarms.append(f"{example.id} {score:.2f} {[s.label() for s in rules]} {example.text}")
+        else:  # a command, a report, a greeting: parse() hears only the rules there
+            figures.quiet += 1
+            figures.quiet_alarms += bool(rules)
+            if rules:
+                figures.alarms.append(f"{example.id} {[s.label() for s in rules]} {example.text}")
         if example.category:
             figures.categories += 1
             chosen = crisis_category(rules, category or "other") if flagged else category
