@@ -79,7 +79,9 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
             parsed = replace(parsed, category=found.category)
     else:
         parsed = _parse(t, sender, today, people, found)
-    return replace(parsed, risk=found.risk, crisis=found.crisis, signals=found.signals, risk_score=found.score)
+        if found.risk == "none":
+            return parsed
+    return replace(parsed, risk=found.risk, crisis=found.crisis, signals=found.signals)
 
 
 def _parse(t: str, sender: str, today: date, people: People, found: Assessment) -> Parsed:

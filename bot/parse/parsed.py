@@ -37,7 +37,6 @@ class Parsed:
     reason: str | None = None  # snooze reason (出差/开会/休假/...)
     risk: str = "none"  # crisis / watch / none, for every message (bot/parse/assess.py)
     signals: tuple[str, ...] = ()  # which crisis rules fired ("plan:other") and "model" when it did
-    risk_score: float = 0.0  # the crisis model's score
 
     def contract(self) -> dict[str, Any]:
         """Return exactly the contract's JSON fields."""
