@@ -63,6 +63,7 @@ class Reply:
     card: Card | None = None
     extra: tuple[str, ...] = field(default_factory=tuple)  # further text messages, sent after `text`
     attachment: Attachment | None = None  # a file sent last (pushed messages only)
+    private: bool = False  # names someone it must not keep (a revealed sender): never stored as the chat reply
 
     @staticmethod
     def of(text: str, *more: str) -> Reply:

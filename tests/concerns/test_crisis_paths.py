@@ -103,6 +103,7 @@ def test_a_safety_crisis_names_the_emergency_numbers_and_the_signal(sim: Simulat
     (row,) = audits(cdeps, "concern.crisis")
     assert row.target == "#1" and "emergency:self" in row.detail["signals"]
     assert "着火" not in str(row.detail)  # the audit log never carries the words
+    assert row.actor == "system"  # nor who raised it: an anonymous sender stays sealed
 
 
 def test_a_peer_report_names_who_in_the_alert(sim: Simulator, cdeps: Deps) -> None:
