@@ -182,6 +182,8 @@ def classify_contact(
         return Contact("mentee_talk", None)
     if companions and "班会" in text:
         return Contact("mentee_activity", None)  # the class meeting of the counselor who came: theirs
+    if companions and venue is None and not _found(_STUDENTS, text, talk_zones) and _TALK_VERB.search(text):
+        return Contact("mentee_talk", None)  # 和赵磊在办公室聊了一个小时: nobody else to come along to
     if venue is not None:
         return Contact("face_to_face", venue)
     if _STUDENTS.search(text):
