@@ -71,7 +71,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
     (
         "other",
         2.0,
-        r"奖学金|助学金|评优|学生会|丧假|军训|献血|志愿时长|班费|换届|评奖|流浪猫|流浪狗|流浪动物|问卷|校刊",
+        r"奖学金|助学金|评优|学生会|丧假|军训|献血|志愿时长|班费|换届|评奖|流浪猫|流浪狗|流浪动物|问卷|校刊|电影|影片|片子|观影|放映|纪录片",
     ),
 )
 _CATEGORY_RES = tuple((category, weight, re.compile(words)) for category, weight, words in _CATEGORY_WORDS)

@@ -1,0 +1,113 @@
+"""Crisis families found on messages written apart from the project (issue 12, second round): each family
+is read from its cause, with cases on both sides of the line.
+
+- someone in the water, strangled or beaten now, reported by a bystander: crisis, category safety;
+- euphemisms of self-harm said of now or of what the writer fears (做傻事, 想不开, 走极端): crisis;
+- a bare 真想死 beside the writer's own next step (下次一定好好复习): watch, not a page;
+- a minor accident already treated (切到手 贴了创可贴): neither;
+- death words quoted from strangers online, or acted out in a first-aid class: not a crisis.
+The messages are written here, apart from the corpus the model is trained on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.parse import assess
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有个同学滑进了学校的河里 在水里扑腾",
+        "快来 泳池深水区有人沉下去了",
+        "湖里有人在挣扎 喊不出声",
+        "走廊上有人掐着室友的脖子不松手",
+        "有人拿酒瓶往我朋友头上砸",
+        "他们把那个男生按在地上打 已经不动了",
+        "体育课上有同学倒在跑道上 一动不动",  # a class in session is no drill
+    ],
+)
+def test_danger_to_someone_else_now_is_a_safety_crisis(text: str) -> None:
+    found = assess(text)
+    assert (found.risk, found.category) == ("crisis", "safety")
+    assert set(found.signals) - {"model"}, "a rule names the danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我怕我这两天会做出傻事",
+        "今晚我可能真的会想不开",
+        "脑子里一直是走极端的念头",
+        "室友哭着说要去寻短见",
+    ],
+)
+def test_euphemisms_of_self_harm_said_of_now_are_crises(text: str) -> None:
+    found = assess(text)
+    assert (found.risk, found.category) == ("crisis", "mental")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "以前做过不少傻事 现在想想挺好笑 想问学生会怎么报名",
+        "他做事容易走极端 小组合作很难 能换组吗",
+        "万一有人掉进人工湖怎么办 能不能加个护栏",
+        "他磨牙太吵了 真想掐死他 能调个寝室吗",
+    ],
+)
+def test_the_same_words_in_the_past_in_fear_or_in_jest_are_not(text: str) -> None:
+    assert assess(text).crisis is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "期中又挂了 真想死 下次一定好好复习 补考在哪报名",
+        "稿子被退回来第三次了 好想死 明天继续改吧",
+    ],
+)
+def test_hyperbole_with_the_writers_own_next_step_is_watch(text: str) -> None:
+    found = assess(text)
+    assert (found.risk, found.crisis) == ("watch", False)
+    assert found.signals == ("wish:self:muted",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "真想死 不想再努力了",
+        "其实我一直想死 宿舍空调也坏了",
+        "真想死 下次不会再麻烦你们了",
+    ],
+)
+def test_a_wish_to_die_without_a_way_forward_stays_a_crisis(text: str) -> None:
+    assert assess(text).crisis is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "切菜切到手了 已经贴了创可贴 校医院周日开门吗",
+        "被门框磕破了额头 已经消毒了 要不要去缝针",
+        "倒开水烫到手指 冲了凉水 宿舍有烫伤膏吗",
+    ],
+)
+def test_a_minor_accident_already_treated_is_no_risk(text: str) -> None:
+    assert assess(text).risk == "none"
+
+
+def test_self_harm_treated_is_still_a_crisis() -> None:
+    assert assess("我又拿小刀划了自己 已经包扎了").crisis is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刷微博看到网友说想跳楼 评论区都在劝 看着难受",
+        "急救课上老师演示了溺水急救 哪里能报名红十字证书",
+    ],
+)
+def test_death_words_quoted_or_acted_out_are_not_crises(text: str) -> None:
+    assert assess(text).crisis is False
