@@ -111,3 +111,56 @@ def test_self_harm_treated_is_still_a_crisis() -> None:
 )
 def test_death_words_quoted_or_acted_out_are_not_crises(text: str) -> None:
     assert assess(text).crisis is False
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("你们读到这段话的时候 我估计已经不在了", "mental"),  # gone by the time it is read
+        ("舍友说要从图书馆顶楼跳下去 已经上去了", "mental"),  # a named building
+        ("我男朋友刚才翻到窗台外面坐着了", "mental"),
+        ("宿舍卫生间有个女生晕过去了 喊她没反应", "safety"),  # fainted now
+        ("如果我突然消失了 应该没人会发现吧", "mental"),
+    ],
+)
+def test_crises_said_in_other_words_are_named_by_a_rule(text: str, category: str) -> None:
+    found = assess(text)
+    assert (found.risk, found.category) == ("crisis", category)
+    assert set(found.signals) - {"model"}, "a rule names the danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "四年前想过自杀 现在已经完全走出来了 就是偶尔还会做噩梦",  # N years ago, completely over
+        "初中时伤害过自己 已经三年多没有再犯了",
+        "心情很差 但没有任何伤害自己的念头 想找人聊聊",  # denial in other words
+    ],
+)
+def test_past_and_denied_in_other_words_are_watch(text: str) -> None:
+    found = assess(text)
+    assert (found.risk, found.crisis) == ("watch", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "等你看到的时候我应该已经下车了 行李放在宿管那",
+        "今晚想上天台拍月亮 门开着吗",
+        "早上没吃饭差点晕过去了 食堂能早点开吗",
+    ],
+)
+def test_their_look_alikes_are_not_crises(text: str) -> None:
+    assert assess(text).crisis is False
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("实验室的硝酸瓶没有盖子 放在地上", "safety"),
+        ("三支一扶和西部计划哪个更适合我", "career"),
+        ("学院能不能办一期危机干预的培训", "mental"),
+    ],
+)
+def test_category_words_for_chemicals_service_schemes_and_prevention(text: str, category: str) -> None:
+    assert assess(text).category == category

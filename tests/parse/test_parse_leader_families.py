@@ -129,6 +129,18 @@ A_PROBLEM_HANDLED_IS_REPORTED: list[Case] = [
     ("chenjing01", "宿舍空调的问题一直没人处理 希望后勤尽快来修", {"intent": "concern", "category": "life"}),
 ]
 
+# A teacher who listened to the sender's own lecture came along; the sender still taught it. A 语角 is a club.
+LISTENED_TO_THE_SENDER_AND_CORNERS: list[Case] = [
+    ("zhouhaitao01", "周一给电气2201讲了思政课 吴昊也来听了", {"kind": "ideology_lecture", "date": "2026-11-23", "counterparts": ["wuhao01"]}),
+    ("wuzhiqiang01", "上了一次形势与政策 徐文静老师在后排听", {"kind": "ideology_lecture", "counterparts": ["xuwenjing01"]}),
+    ("zhonghua01", "昨晚去了德语角 跟同学们聊了会儿", {"kind": "face_to_face", "venue": "club", "date": "2026-11-24"}),
+]
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), LISTENED_TO_THE_SENDER_AND_CORNERS)
+def test_a_teacher_who_listened_to_the_sender_and_language_corners(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
 
 @pytest.mark.parametrize(("sender", "text", "expect"), INVITED_OR_MET_AT_A_PLACE)
 def test_someone_invited_to_a_place_is_talked_with(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
