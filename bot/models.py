@@ -317,6 +317,7 @@ class InboundMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)
 
 
+import bot.cards.models  # noqa: E402, F401  (template cards sent, migration 0007)
 import bot.channels.binding  # noqa: E402, F401  (the Official Account binding codes, migration 0002)
 import bot.concerns.models  # noqa: E402, F401  (the concerns capability's own tables)
 import bot.console.models  # noqa: E402, F401  (the console's local accounts)

@@ -7,7 +7,9 @@ WeCom's 5-second window.
 - The message id (an event's sender+CreateTime) is claimed in Redis with SET NX EX; a retry that finds
   the claim gets an empty 200 at once. The database's unique InboundMessage catches what Redis forgot.
 - The dispatcher runs in a worker thread. A reply ready within `[wecom] reply_budget_seconds` goes back
-  encrypted and passive; a later one is written to the outbox by that thread when it is ready.
+  encrypted and passive; a later one is written to the outbox by that thread when it is ready. A
+  template card cannot be a passive reply (WeCom redraws a tapped card passively, but takes new cards
+  only through message/send): a reply that starts with one is queued whole and sent at once.
 - If the database or Redis fails, the claim is released and the answer is 500, so WeCom retries.
 
 Example: POST /wecom/callback?msg_signature=…&timestamp=…&nonce=… with an encrypted "帮助".
@@ -169,15 +171,18 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
         log.warning("dispatch of %s/%s failed after the reply window; retrying", msg.channel, msg.msg_id)
         retry_late(deps, channel, msg, claim)
         return
-    parts = message_parts(reply) if reply is not None else []
-    if len(parts) > 1:
-        queue_parts(deps, msg, recipient, parts, first=1)
+    parts = message_parts(reply, cards=channel.cards) if reply is not None else []
+    passive = 1 if parts and parts[0].choice is None else 0  # WeCom takes a new card only through message/send
+    if len(parts) > passive:
+        queue_parts(deps, msg, recipient, parts, first=passive)
+        if not passive and deps.on_urgent is not None:  # nothing goes back passively: send the card now
+            deps.on_urgent()
     with handoff.lock:
         if not handoff.abandoned:
-            handoff.parts = parts
+            handoff.parts = parts[:passive]
             handoff.done.set()
             return
-    if parts:
+    if passive:
         queue_parts(deps, msg, recipient, parts, first=0, last=1)
 
 
@@ -191,7 +196,7 @@ def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim
             log.warning("late retry of %s/%s failed", msg.channel, msg.msg_id, exc_info=True)
             continue
         if reply is not None:
-            queue_parts(deps, msg, recipient, message_parts(reply), first=0)
+            queue_parts(deps, msg, recipient, message_parts(reply, cards=channel.cards), first=0)
         return
     claim.release()
     log.error("message %s/%s from %s could not be handled: %r", msg.channel, msg.msg_id, msg.sender, msg.text)

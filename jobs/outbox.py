@@ -23,6 +23,7 @@ from typing import Any
 import requests
 from sqlalchemy import select, update
 
+from bot.cards.record import record_sent_cards
 from bot.channels.binding import openid_for
 from bot.channels.official import OPENID_PREFIX, OfficialChannel
 from bot.channels.registry import build_channel
@@ -31,6 +32,7 @@ from bot.channels.wecom_api import ApiError, RateLimited, TransportError
 from bot.context import Deps
 from bot.messages import Attachment, Card, Reply
 from bot.models import OutboundMessage, School
+from bot.outbox import with_cards
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ class Run:
             return
         try:
             target = self.target(row)
-            channel.push(target, stored_reply(row.msgtype, row.payload))
+            sent = channel.push(target, stored_reply(row.msgtype, row.payload), task_prefix=f"ob{row.id}")
         except RateLimited as exc:
             log.warning("%s rate-limited (%s); backing off %ss", row.channel, exc.errcode, exc.retry_after)
             until = self.now + timedelta(seconds=exc.retry_after)
@@ -138,6 +140,7 @@ class Run:
         else:
             finish(deps, row, status="sent", sent_at=self.now, last_error=None)
             self.sent += 1
+            record_sent_cards(deps, row, sent, self.now)  # a template card's task id and response_code
 
     def channel(self, row: OutboundMessage) -> WecomChannel | OfficialChannel | None:
         slot = (row.channel, row.school_id)
@@ -196,12 +199,14 @@ def stored_reply(msgtype: str, payload: dict[str, Any]) -> Reply:
     file = payload.get("file")
     attachment = Attachment(str(file), str(payload.get("file_name") or Path(str(file)).name)) if file else None
     if msgtype == "textcard":
-        return Reply(card=Card(**payload["card"]), attachment=attachment)
-    if msgtype == "markdown":
-        return Reply(markdown=str(payload.get("content", "")), text=str(payload.get("text", "")),
-                     attachment=attachment)
-    return Reply(text=str(payload.get("content", "")), extra=tuple(str(t) for t in payload.get("extra", ())),
-                 attachment=attachment)
+        reply = Reply(card=Card(**payload["card"]), attachment=attachment)
+    elif msgtype == "markdown":
+        reply = Reply(markdown=str(payload.get("content", "")), text=str(payload.get("text", "")),
+                      attachment=attachment)
+    else:  # text, choice (a card with the text before it) and card_update
+        reply = Reply(text=str(payload.get("content", "")), extra=tuple(str(t) for t in payload.get("extra", ())),
+                      attachment=attachment)
+    return with_cards(reply, payload)
 
 
 def backoff(attempts: int) -> timedelta:

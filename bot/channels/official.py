@@ -14,12 +14,13 @@ import hmac
 import secrets
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import redis
 import requests
 from wechatpy.crypto import WeChatCrypto
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, incoming_from, message_parts, passive_xml
+from bot.channels.base import BadMessage, Delivery, Forbidden, Sent, incoming_from, message_parts, passive_xml
 from bot.channels.binding import BIND_PATTERN, bind, person_for_openid
 from bot.channels.wecom import Undeliverable, open_envelope
 from bot.channels.wecom_api import Api, ApiError, TokenSource
@@ -49,6 +50,7 @@ class OfficialChannel:
 
     name = "official"
     school = ""
+    cards = False  # a Choice goes out as its typed question
 
     def __init__(self, settings: Settings, r: redis.Redis, http: requests.Session | None = None) -> None:
         self.settings, self.redis, self.http = settings, r, http
@@ -108,21 +110,29 @@ class OfficialChannel:
             cache_key=key(self.settings, "wechat-token", o.app_id))
         return Api(o.api_base_url, tokens, self.redis, self.http)
 
-    def push(self, openid: str, reply: Reply) -> None:
-        """Send a customer-service message to a follower (text, or news for a card)."""
+    def push(self, openid: str, reply: Reply, task_prefix: str = "") -> list[Sent]:
+        """Send customer-service messages to a follower (text, or news for a card; a choice as its question)."""
         api = self.api()
-        for part in message_parts(reply):
-            if part.card is not None:
-                article = {"title": part.card.title, "description": part.card.description, "url": part.card.url}
-                body = {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
-            else:
-                body = {"touser": openid, "msgtype": "text", "text": {"content": part.text or part.markdown}}
+        sent = []
+        for body in self.bodies(openid, reply):
             try:
-                api.call("message/custom/send", body)
+                sent.append(Sent(body, api.call("message/custom/send", body)))
             except ApiError as exc:
                 if exc.errcode == OUT_OF_WINDOW:
                     raise Undeliverable(exc.errcode, exc.errmsg) from None
                 raise
+        return sent
+
+    def bodies(self, openid: str, reply: Reply) -> list[dict[str, Any]]:
+        """Return the message/custom/send bodies of a reply's messages."""
+        out: list[dict[str, Any]] = []
+        for part in message_parts(reply):
+            if part.card is not None:
+                article = {"title": part.card.title, "description": part.card.description, "url": part.card.url}
+                out.append({"touser": openid, "msgtype": "news", "news": {"articles": [article]}})
+            else:
+                out.append({"touser": openid, "msgtype": "text", "text": {"content": part.text or part.markdown}})
+        return out
 
 
 def sign(*parts: str) -> str:

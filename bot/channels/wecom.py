@@ -25,25 +25,30 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, incoming_from, message_parts, passive_xml
+from bot.channels.base import BadMessage, Delivery, Forbidden, Sent, incoming_from, message_parts, passive_xml
+from bot.channels.template_card import card_json
 from bot.channels.wecom_api import Api, ApiError, TokenSource
-from bot.channels.xml import XMLRefused, read_fields
+from bot.channels.xml import Node, XMLRefused, flat_fields, read_fields, read_tree
 from bot.config import Settings
 from bot.context import Deps
 from bot.dispatcher import dispatch
 from bot.kv import key
-from bot.messages import EVENT, Attachment, Incoming, Reply
+from bot.messages import CARD_EVENT, EVENT, Attachment, CardUpdate, Incoming, Reply
 
 log = logging.getLogger(__name__)
 
 # What wechatpy and the standard library raise for validly signed garbage (not a WeChatException).
 DECRYPT_ERRORS = (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError, TypeError)
-DISPATCHED_EVENTS = frozenset({"enter_agent"})  # others (view, LOCATION reports, contact changes) need no answer
+DISPATCHED_EVENTS = frozenset({"enter_agent", CARD_EVENT})  # others (view, LOCATION, contact changes) need none
 MENU = [  # the app's menu: each button sends its command word as a click event
     {"type": "click", "name": "记录", "key": "记录"},
     {"type": "click", "name": "进度", "key": "进度"},
     {"type": "click", "name": "帮助", "key": "帮助"},
 ]
+
+
+TASK_EXISTS = 42014  # "taskid has existed": an earlier attempt of this very card reached WeCom
+INVALID_PARAMETER = 40058  # a card against WeCom's field rules, or a response_code spent or expired
 
 
 class Undeliverable(ApiError):
@@ -80,6 +85,7 @@ class WecomChannel:
     """Reads and answers one school's WeCom callbacks and sends its messages."""
 
     name = "wecom"
+    cards = True
 
     def __init__(self, app: WecomApp, settings: Settings, r: redis.Redis,
                  http: requests.Session | None = None) -> None:
@@ -99,11 +105,12 @@ class WecomChannel:
 
     def parse(self, args: dict[str, str], body: bytes, now: datetime) -> Delivery:
         """Verify, decrypt and normalise one callback body."""
-        fields = open_envelope(self.crypto, args, body)
+        tree = open_tree(self.crypto, args, body)
+        fields = flat_fields(tree)
         sender = fields.get("FromUserName", "")
         if not sender or not fields.get("MsgType"):
             raise BadMessage("message without sender or type")
-        msg = incoming_from(fields, self.name, self.school, sender, now)
+        msg = incoming_from(fields, self.name, self.school, sender, now, tree)
         return Delivery(msg=msg, reply_to=sender, reply_from=fields.get("ToUserName", self.app.corp_id))
 
     def render_reply(self, delivery: Delivery, reply: Reply, now: datetime) -> str:
@@ -126,21 +133,48 @@ class WecomChannel:
             cache_key=key(self.settings, "wecom-token", self.app.corp_id, self.app.agent_id))
         return Api(self.settings.wecom.api_base_url, tokens, self.redis, self.http)
 
-    def push(self, recipient: str, reply: Reply) -> None:
-        """Send a reply to one member through message/send (text, markdown or textcard)."""
+    def push(self, recipient: str, reply: Reply, task_prefix: str = "") -> list[Sent]:
+        """Send a reply to one member (text, markdown, textcard, template card, card update, file).
+
+        A template card's task_id is `<task_prefix>p<part>`: the outbox passes "ob<row id>", so a retry
+        sends the same id and a card is never sent twice under two ids.
+        """
         api = self.api()
-        for part in message_parts(reply):
-            self._send(api, recipient, self.payload(recipient, part))
+        sent = [Sent(body, self._call(api, recipient, path, body)) for path, body in self.calls(recipient, reply,
+                                                                                                 task_prefix)]
         if reply.attachment is not None:
             body = self.file_payload(api, recipient, reply.attachment)
             if body is not None:
-                self._send(api, recipient, body)
+                sent.append(Sent(body, self._call(api, recipient, "message/send", body)))
+        return sent
 
-    def _send(self, api: Api, recipient: str, body: dict[str, Any]) -> None:
-        result = api.call("message/send", body)
-        invalid = str(result.get("invaliduser", "") or "")
-        if recipient in invalid.split("|"):
+    def calls(self, recipient: str, reply: Reply, task_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+        """Return the API calls (path, body) that send a reply's messages, attachment aside."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        for index, part in enumerate(message_parts(reply, cards=True)):
+            if part.update is not None:
+                if part.update.response_code:  # a tap's own card is redrawn by the passive reply only
+                    out.append(("message/update_template_card", self.update_payload(recipient, part.update)))
+                continue
+            if part.choice is not None and not task_prefix:
+                raise ValueError("a template card is sent by the outbox, which gives its task id")
+            out.append(("message/send", self.payload(recipient, part, task_id=f"{task_prefix}p{index}")))
+        return out
+
+    def _call(self, api: Api, recipient: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        card = path != "message/send" or body.get("msgtype") == "template_card"
+        try:
+            result = api.call(path, body)
+        except ApiError as exc:
+            if card and exc.errcode == TASK_EXISTS:  # an earlier attempt got through, its answer did not
+                return {"errcode": 0, "errmsg": exc.errmsg}
+            if card and exc.errcode == INVALID_PARAMETER:  # resending the same card cannot succeed
+                raise Undeliverable(exc.errcode, exc.errmsg) from None
+            raise
+        invalid = result.get("invaliduser") or ""
+        if recipient in (invalid if isinstance(invalid, list) else str(invalid).split("|")):
             raise Undeliverable(81013, f"invaliduser {recipient}")
+        return result
 
     def file_payload(self, api: Api, recipient: str, attachment: Attachment) -> dict[str, Any] | None:
         """Upload a file (media/upload, type file) and return the message/send body that shares it."""
@@ -153,10 +187,12 @@ class WecomChannel:
         return {"touser": recipient, "agentid": self.app.agent_id, "safe": 0, "msgtype": "file",
                 "file": {"media_id": str(result.get("media_id", ""))}}
 
-    def payload(self, recipient: str, part: Reply) -> dict[str, Any]:
+    def payload(self, recipient: str, part: Reply, task_id: str = "") -> dict[str, Any]:
         """Return the message/send body for one message."""
         body: dict[str, Any] = {"touser": recipient, "agentid": self.app.agent_id, "safe": 0}
-        if part.card is not None:
+        if part.choice is not None:
+            body.update(msgtype="template_card", template_card=card_json(part.choice, task_id))
+        elif part.card is not None:
             card = part.card
             body.update(msgtype="textcard", textcard={"title": card.title, "description": card.description,
                                                        "url": card.url, "btntxt": card.button})
@@ -166,13 +202,23 @@ class WecomChannel:
             body.update(msgtype="text", text={"content": part.text})
         return body
 
+    def update_payload(self, recipient: str, update: CardUpdate) -> dict[str, Any]:
+        """Return the message/update_template_card body that redraws a sent card for its recipient."""
+        return {"userids": [recipient], "agentid": self.app.agent_id, "response_code": update.response_code,
+                "template_card": card_json(update.card)}
+
     def install_menu(self) -> None:
         """Create the app's menu (记录 / 进度 / 帮助)."""
         self.api().call("menu/create", {"button": MENU}, params={"agentid": str(self.app.agent_id)})
 
 
 def open_envelope(crypto: Any, args: dict[str, str], body: bytes) -> dict[str, str]:
-    """Read the encrypted envelope, check its signature, decrypt it and read the inner XML."""
+    """Read the encrypted envelope, check its signature, decrypt it and read the inner XML's fields."""
+    return flat_fields(open_tree(crypto, args, body))
+
+
+def open_tree(crypto: Any, args: dict[str, str], body: bytes) -> Node:
+    """Read the encrypted envelope, check its signature, decrypt it and parse the inner XML."""
     try:
         outer = read_fields(body)
     except XMLRefused as exc:
@@ -188,7 +234,7 @@ def open_envelope(crypto: Any, args: dict[str, str], body: bytes) -> dict[str, s
     except DECRYPT_ERRORS:
         raise BadMessage("ciphertext does not decrypt") from None
     try:
-        return read_fields(plain)
+        return read_tree(plain)
     except XMLRefused as exc:
         raise BadMessage(str(exc)) from None
 

@@ -154,8 +154,8 @@ def test_a_process_killed_mid_send_loses_nothing(fake_api: Deps, monkeypatch: py
     queue(fake_api, "zhaojianguo01", Reply.of("重要提醒"))
     real = WecomChannel.push
 
-    def push_then_die(self: WecomChannel, recipient: str, reply: Reply) -> None:
-        real(self, recipient, reply)
+    def push_then_die(self: WecomChannel, recipient: str, reply: Reply, task_prefix: str = "") -> None:
+        real(self, recipient, reply, task_prefix)
         raise Killed()
 
     monkeypatch.setattr(WecomChannel, "push", push_then_die)

@@ -1,0 +1,44 @@
+"""Keeping the cards sent: after the outbox sends a row with a template card, the card, its task id and
+the response_code WeCom answered are stored under the card's subject (idempotent: a retry of the same
+row finds its card by task id).
+
+Example: row 12 sends the confirmation card "ob12p0" → SentCard(subject="confirm:12:34", task_id="ob12p0",
+response_code="…").
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.cards.models import SentCard
+from bot.channels.base import Sent
+from bot.channels.template_card import fits
+from bot.context import Deps
+from bot.messages import Choice
+from bot.models import OutboundMessage
+
+
+def record_sent_cards(deps: Deps, row: OutboundMessage, sent: list[Sent], now: datetime) -> int:
+    """Store the template cards a sent row delivered; return how many were new."""
+    tasks = [(s.body["template_card"]["task_id"], str(s.result.get("response_code") or ""))
+             for s in sent if s.body.get("msgtype") == "template_card"]
+    if not tasks or "choice" not in row.payload:
+        return 0
+    choice = Choice.from_dict(row.payload["choice"])
+    if not fits(choice):  # the description went out as text before the card
+        choice = replace(choice, description="")
+    added = 0
+    with deps.sessions.begin() as db:
+        for task_id, code in tasks:
+            card = db.scalar(select(SentCard).where(SentCard.task_id == task_id))
+            if card is not None:
+                card.response_code = code or card.response_code
+                continue
+            db.add(SentCard(school_id=row.school_id, outbound_id=row.id, recipient=row.recipient,
+                            subject=choice.subject, task_id=task_id, response_code=code or None,
+                            card=asdict(choice), sent_at=now))
+            added += 1
+    return added
