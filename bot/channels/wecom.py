@@ -248,8 +248,13 @@ def seal(app: WecomApp, plain_xml: str, timestamp: str, nonce: str) -> tuple[str
 
 def unseal(app: WecomApp, body: str) -> dict[str, str]:
     """Verify and decrypt a passive reply (as the WeCom client would); return its fields. For the emulator."""
+    return flat_fields(unseal_tree(app, body))
+
+
+def unseal_tree(app: WecomApp, body: str) -> Node:
+    """Verify and decrypt a passive reply; return it as a tree (a card update nests). For the emulator."""
     outer = read_fields(body)
     crypto = WeChatCrypto(app.token, app.encoding_aes_key, app.corp_id)
     args = {"msg_signature": outer.get("MsgSignature", ""), "timestamp": outer.get("TimeStamp", ""),
             "nonce": outer.get("Nonce", "")}
-    return open_envelope(crypto, args, body.encode("utf-8"))
+    return open_tree(crypto, args, body.encode("utf-8"))

@@ -1,7 +1,12 @@
-"""The emulator's WeCom server API: gettoken, message/send, media/upload, media/get and menu/create
-(plus the Official Account's token and message/custom/send), answering as WeCom does, errcodes included.
+"""The emulator's WeCom server API: gettoken, message/send, message/update_template_card, media/upload,
+media/get and menu/create (plus the Official Account's token and message/custom/send), answering as
+WeCom does, errcodes included.
 
 Pushed messages are kept per recipient in Redis, so the chat page shows reminders and digests.
+Template cards are checked against WeCom's field rules (`card_rules`; errcode 40058 says which rule);
+a task_id is taken once per app (42014 after, unless the request is the identical one with
+enable_duplicate_check, which is dropped as WeCom drops a duplicate); each card sent, and each tap on
+one, gets a response_code good for one update_template_card within 72 hours.
 Tests inject faults: POST /emulator/api/faults {"path": "message/send", "errcode": 42001} makes
 the next call to that path fail once with that errcode.
 
@@ -21,10 +26,14 @@ from flask import Response, current_app, jsonify, request
 
 from bot.context import Deps
 from bot.emulator import emulator_bp
+from bot.emulator.card_rules import card_problem
 
 TOKEN_TTL = 7200
 INBOX_TTL = 7 * 86400
 INBOX_MAX = 500
+RESPONSE_CODE_SECONDS = 72 * 3600
+INVALID_PARAMETER = 40058
+TASK_EXISTS = 42014
 
 
 def _deps() -> Deps:
@@ -127,9 +136,12 @@ def message_send() -> Response:
         return _answer("message/send", {"errcode": 40014, "errmsg": "invalid access_token"})
     body = request.get_json(silent=True) or {}
     msgtype = body.get("msgtype")
-    if msgtype not in ("text", "markdown", "textcard", "file") or not isinstance(body.get(msgtype), dict):
+    if msgtype not in ("text", "markdown", "textcard", "file", "template_card") or not isinstance(body.get(msgtype),
+                                                                                                   dict):
         return _answer("message/send", {"errcode": 40008, "errmsg": "invalid message type"})
     recipients = [u for u in str(body.get("touser", "")).split("|") if u]
+    if msgtype == "template_card":
+        return _send_card(body, recipients)
     result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": ""})
     if result.get_json()["errcode"] == 0:  # type: ignore[index]
         content = dict(body[msgtype])
@@ -137,6 +149,71 @@ def message_send() -> Response:
             deps = _deps()
             content["name"] = deps.redis.get(deps.key("emulator", "media", str(content.get("media_id", "")))) or "文件"
         _store(recipients, {"msgtype": msgtype, msgtype: content})
+    return result
+
+
+def _send_card(body: dict[str, Any], recipients: list[str]) -> Response:
+    """Send a template card: check it, take its task_id once, and answer with a response_code."""
+    card = body["template_card"]
+    problem = card_problem(card, update=False)
+    if problem is not None:
+        return _answer("message/send", {"errcode": INVALID_PARAMETER, "errmsg": f"invalid template_card: {problem}"})
+    deps = _deps()
+    task_key = deps.key("emulator", "task", str(card["task_id"]))
+    request_json = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    earlier = deps.redis.get(task_key)
+    if earlier is not None:
+        first = json.loads(str(earlier))
+        if body.get("enable_duplicate_check") == 1 and first["request"] == request_json:
+            return _answer("message/send", first["answer"])  # a duplicate: dropped, answered as the first
+        return _answer("message/send", {"errcode": TASK_EXISTS, "errmsg": "taskid has existed"})
+    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": secrets.token_hex(8),
+                                      "response_code": ""})
+    answer: dict[str, Any] = result.get_json()  # type: ignore[assignment]
+    if answer["errcode"] != 0:
+        return result
+    answer["response_code"] = issue_response_code(deps, str(card["task_id"]), recipients)
+    deps.redis.set(task_key, json.dumps({"request": request_json, "answer": answer}, ensure_ascii=False),
+                   ex=INBOX_TTL)
+    _store(recipients, {"msgtype": "template_card", "template_card": card})
+    return jsonify(answer)
+
+
+def issue_response_code(deps: Deps, task_id: str, userids: list[str]) -> str:
+    """Issue a response_code: one update_template_card of that card, for those members, within 72 hours."""
+    code = "emu-rc-" + secrets.token_urlsafe(18)
+    entry = {"task_id": task_id, "userids": userids, "issued": deps.clock().timestamp()}
+    deps.redis.set(deps.key("emulator", "response-code", code), json.dumps(entry), ex=RESPONSE_CODE_SECONDS + 86400)
+    return code
+
+
+@emulator_bp.post("/cgi-bin/message/update_template_card")
+def update_template_card() -> Response:
+    """Redraw a card for the members given, spending its response_code."""
+    path = "message/update_template_card"
+    if not _valid_token():
+        return _answer(path, {"errcode": 40014, "errmsg": "invalid access_token"})
+    body = request.get_json(silent=True) or {}
+    deps = _deps()
+    code_key = deps.key("emulator", "response-code", str(body.get("response_code", "")))
+    raw = deps.redis.get(code_key)
+    entry = json.loads(str(raw)) if raw else None
+    userids = body.get("userids")
+    problem = card_problem(body.get("template_card"), update=True)
+    if entry is None or entry.get("used"):
+        problem = "response_code is unknown or already used"
+    elif deps.clock().timestamp() - float(entry["issued"]) > RESPONSE_CODE_SECONDS:
+        problem = "response_code is older than 72 hours"
+    elif not isinstance(userids, list) or not userids or not set(userids) <= set(entry["userids"]):
+        problem = "userids must name members the card was sent to"
+    if problem is not None:
+        return _answer(path, {"errcode": INVALID_PARAMETER, "errmsg": f"invalid update: {problem}"})
+    result = _answer(path, {"errcode": 0, "errmsg": "ok", "invaliduser": []})
+    if result.get_json()["errcode"] == 0:  # type: ignore[index]
+        assert entry is not None and isinstance(userids, list)
+        deps.redis.set(code_key, json.dumps({**entry, "used": True}), keepttl=True)
+        _store([str(u) for u in userids], {"msgtype": "update_template_card", "task_id": entry["task_id"],
+                                           "template_card": body["template_card"]})
     return result
 
 
