@@ -8,8 +8,8 @@ WeCom's 5-second window.
   the claim gets an empty 200 at once. The database's unique InboundMessage catches what Redis forgot.
 - The dispatcher runs in a worker thread. A reply ready within `[wecom] reply_budget_seconds` goes back
   encrypted and passive; a later one is written to the outbox by that thread when it is ready. A
-  template card cannot be a passive reply (WeCom redraws a tapped card passively, but takes new cards
-  only through message/send): a reply that starts with one is queued whole and sent at once.
+  template card cannot be a passive reply (WeCom takes new cards only through message/send), and a tap
+  on a card is answered passively only by the card redrawn: anything else is queued and sent at once.
 - If the database or Redis fails, the claim is released and the answer is 500, so WeCom retries.
 
 Example: POST /wecom/callback?msg_signature=…&timestamp=…&nonce=… with an encrypted "帮助".
@@ -34,7 +34,7 @@ from bot.channels.base import BadMessage, Delivery, Forbidden, message_parts
 from bot.channels.registry import CallbackChannel, callback_channel
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.messages import Incoming, Reply
+from bot.messages import CARD_EVENT, Incoming, Reply
 from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
         retry_late(deps, channel, msg, claim)
         return
     parts = message_parts(reply, cards=channel.cards) if reply is not None else []
-    passive = 1 if parts and parts[0].choice is None else 0  # WeCom takes a new card only through message/send
+    passive = 1 if parts and can_be_passive(msg, parts[0]) else 0
     if len(parts) > passive:
         queue_parts(deps, msg, recipient, parts, first=passive)
         if not passive and deps.on_urgent is not None:  # nothing goes back passively: send the card now
@@ -184,6 +184,14 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
             return
     if passive:
         queue_parts(deps, msg, recipient, parts, first=0, last=1)
+
+
+def can_be_passive(msg: Incoming, part: Reply) -> bool:
+    """Whether a reply's first message can be the passive reply: WeCom takes a new template card only
+    through message/send, and answers a tap on a card only with the card redrawn."""
+    if part.choice is not None:
+        return False
+    return part.update is not None if msg.event == CARD_EVENT else part.update is None
 
 
 def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim) -> None:

@@ -61,9 +61,14 @@ def log_contact(msg: Incoming, ctx: Context) -> Reply:
     return advance(draft, choices, near, ctx)
 
 
-def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: Context) -> Reply:
-    """Ask the next open question about a draft (a card, or typed numbers), or store it when nothing is open."""
-    keep = {"draft": draft.to_state(), "choices": choices, "near": near}
+def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: Context,
+            ask_mentee: bool = True) -> Reply:
+    """Ask the next open question about a draft (a card, or typed numbers), or store it when nothing is open.
+
+    `ask_mentee` False: the sender said none of the people asked about was meant, so a talk left without
+    a counterpart is stored as it is rather than asked about again.
+    """
+    keep = {"draft": draft.to_state(), "choices": choices, "near": near, "ask_mentee": ask_mentee}
     what = describe(draft)
     if near:
         written, userid = near[0]
@@ -75,7 +80,7 @@ def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: 
     if choices:
         return ask_person(ctx, "choose_counterpart", "是和哪位老师？", [name_of(ctx, u) for u in choices[0]], what,
                           **keep)
-    if draft.kind in MENTEE_KINDS and not draft.counterparts:
+    if draft.kind in MENTEE_KINDS and not draft.counterparts and ask_mentee:
         mentees = linked_mentees(ctx)
         if mentees:
             return ask_person(ctx, "choose_mentee", "是和您联系的哪位老师？", [p.name for p in mentees], what, **keep,
@@ -123,14 +128,14 @@ def got_counterpart(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Rep
     choices: list[list[str]] = pending["choices"]
     draft = Draft.from_state(pending["draft"])
     if msg.text.strip() in NONE_WORDS:
-        return advance(draft, choices[1:], pending["near"], ctx)
+        return advance(draft, choices[1:], pending["near"], ctx, ask_mentee=False)
     pick = choice(msg.text, len(choices[0]))
     if pick is None:
         return None
     chosen = choices[0][pick - 1]
     if chosen not in draft.counterparts:
         draft.counterparts = sorted([*draft.counterparts, chosen])
-    return advance(draft, choices[1:], pending["near"], ctx)
+    return advance(draft, choices[1:], pending["near"], ctx, pending.get("ask_mentee", True))
 
 
 def got_name_confirmation(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
@@ -143,7 +148,7 @@ def got_name_confirmation(msg: Incoming, ctx: Context, pending: dict[str, Any]) 
             draft.counterparts = sorted([*draft.counterparts, near[0][1]])
     elif text not in ("2", "不是", "不对", "否", *NONE_WORDS):
         return None
-    return advance(draft, pending["choices"], near[1:], ctx)
+    return advance(draft, pending["choices"], near[1:], ctx, pending.get("ask_mentee", True))
 
 
 def got_mentee(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
@@ -156,7 +161,7 @@ def got_mentee(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | 
     if pick is None:
         return None
     draft.counterparts = [options[pick - 1]]
-    return advance(draft, pending["choices"], pending["near"], ctx)
+    return advance(draft, pending["choices"], pending["near"], ctx, pending.get("ask_mentee", True))
 
 
 def got_topics(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:

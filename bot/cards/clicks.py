@@ -31,6 +31,7 @@ CardHandler = Callable[[Incoming, Context, str, str], Reply]  # (tap, ctx, subje
 
 UNKNOWN = "这张卡片不是发给您的，或已失效。请直接回复文字。"
 EXPIRED = "这张卡片已超过72小时，按钮不再有效。"
+EXPIRED_OUTCOME = "已过期，请回复文字"
 QUESTION_GONE = "这个问题已经过期了，无需再选。请重新发送您要办的事。"
 
 
@@ -42,21 +43,21 @@ def answer_tap(msg: Incoming, ctx: Context, handlers: Mapping[str, CardHandler])
         return Reply.of(UNKNOWN)
     choice = Choice.from_dict(card.card)
     if card.settled_at is not None:
-        return redrawn(Reply.of(f"这个问题已经处理过了（{card.outcome}），无需再选。"), choice, card, msg)
+        return redrawn(Reply.of(f"这个问题已经处理过了（{card.outcome}），无需再选。"), choice, card.outcome, msg)
     if ctx.now - card.sent_at > timedelta(hours=RESPONSE_CODE_HOURS):
-        return Reply.of(f"{EXPIRED}\n{choice.text}")
+        return redrawn(Reply.of(f"{EXPIRED}\n{choice.text}"), choice, EXPIRED_OUTCOME, msg)
     kind, _, args = subject.partition(":")
     handler = handlers.get(kind)
     if handler is None:
         return Reply.of(UNKNOWN)
     ctx.extras[TAPPED] = card.task_id
     reply = handler(msg, ctx, args, value)
-    return redrawn(reply, choice, card, msg) if card.settled_at is not None else reply
+    return redrawn(reply, choice, card.outcome, msg) if card.settled_at is not None else reply
 
 
-def redrawn(reply: Reply, choice: Choice, card: SentCard, msg: Incoming) -> Reply:
-    """The reply with the tapped card redrawn with its outcome (through the tap's own response_code)."""
-    return replace(reply, update=CardUpdate(choice.answered(card.outcome or ""), msg.response_code))
+def redrawn(reply: Reply, choice: Choice, outcome: str | None, msg: Incoming) -> Reply:
+    """The reply with the tapped card redrawn with an outcome (through the tap's own response_code)."""
+    return replace(reply, update=CardUpdate(choice.answered(outcome or ""), msg.response_code))
 
 
 def step_tapped(steps: Mapping[str, Step]) -> CardHandler:

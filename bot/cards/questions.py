@@ -38,6 +38,7 @@ def run_step(msg: Incoming, ctx: Context, steps: Mapping[str, Step], pending: di
     reply = step(msg, ctx, pending) if step is not None else None
     question = pending.get("ask")
     if isinstance(question, dict):
-        label = question.get("labels", {}).get(msg.text.strip(), ANSWERED) if reply is not None else CANCELLED
+        chosen = question.get("labels", {}).get(msg.text.strip())
+        label = (f"已选：{chosen}" if chosen else ANSWERED) if reply is not None else CANCELLED
         settle_choice(ctx, f"ask:{question.get('id')}", label)
     return reply

@@ -16,6 +16,7 @@ from bot.context import Deps
 from bot.web import create_app
 from bot.webhook import wait_idle
 from tests.wecom.crypto import Protocol
+from tests.wecom.phones import Phones
 
 TOKEN = "QDG6eK"
 AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
@@ -85,3 +86,11 @@ def fake_api(roster_deps: Deps) -> Iterator[Deps]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def phones(fake_api: Deps) -> Iterator[Phones]:
+    """The bot's WeCom callback, sending through the emulator's WeCom API on loopback."""
+    app = create_app(deps=fake_api)
+    yield Phones(fake_api, app.test_client(), Protocol(TOKEN, AES_KEY, CORP_ID))
+    assert wait_idle(30), "a dispatch thread is still running"

@@ -1,0 +1,133 @@
+"""Counterpart confirmation (N20) as a template card, through the real callback and the emulator's WeCom
+API: a tap, a re-sent tap (one action), stale taps, the typed fallback, and the card redrawn everywhere."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.cards.models import SentCard
+from bot.models import Contact, ContactCounterpart, ContactRevision
+from tests.wecom.phones import Phones, buttons, shown, texts, updates
+
+LEADER, COUNSELOR = "zhaojianguo01", "wangli01"
+
+
+def record_talk(phones: Phones) -> dict[str, object]:
+    """赵建国 records a talk with 王丽; return the confirmation card that reaches 王丽."""
+    assert "已记录" in phones.say(LEADER, "今天约谈王丽 了解她的职称评聘情况")
+    phones.deliver()
+    [card] = phones.cards(COUNSELOR)
+    return card
+
+
+def state(phones: Phones) -> tuple[str, int]:
+    """The record's confirmation and how many confirm/dispute entries its history has."""
+    with phones.deps.sessions() as db:
+        contact = db.scalar(select(Contact).order_by(Contact.id.desc()).limit(1))
+        assert contact is not None
+        answers = db.scalar(select(func.count(ContactRevision.id)).where(
+            ContactRevision.contact_id == contact.id, ContactRevision.action.in_(("confirmed", "disputed"))))
+        return contact.confirmation, int(answers or 0)
+
+
+def test_the_request_is_a_card_and_kept_with_its_response_code(phones: Phones) -> None:
+    card = record_talk(phones)
+    assert card["card_type"] == "button_interaction" and buttons(card) == ["确认", "不是这样", "没有见面"]
+    assert card["main_title"]["title"] == "请确认：赵建国记录了与您的谈话" and "职称评聘" in card["sub_title_text"]
+    with phones.deps.sessions() as db:
+        sent = db.scalar(select(SentCard))
+        assert sent is not None and sent.task_id == card["task_id"] and sent.task_id.startswith("ob")
+        assert sent.recipient == COUNSELOR and sent.subject.startswith("confirm:") and sent.response_code
+    assert all(b["key"].startswith(sent.subject + "|") for b in card["button_list"])
+
+
+def test_a_tap_confirms_once_and_redraws_the_card(phones: Phones) -> None:
+    card = record_talk(phones)
+    assert shown(phones.tap(COUNSELOR, card, "确认")) == "已确认 · 11月25日 12:00"
+    assert state(phones) == ("confirmed", 1)
+    phones.deliver()
+    assert texts(phones.inbox(COUNSELOR)) == ["已确认赵建国11月25日的记录，谢谢！"]
+    assert phones.resend() is None  # WeCom re-sends the same event: answered once, done once
+    phones.deps.redis.delete(*phones.deps.redis.keys("*inbound*"))  # even when Redis forgot the claim
+    assert phones.resend() is None
+    assert state(phones) == ("confirmed", 1)
+
+
+def test_a_second_tap_is_told_it_was_answered(phones: Phones) -> None:
+    card = record_talk(phones)
+    phones.tap(COUNSELOR, card, "确认")
+    phones.deliver()
+    phones.inbox(COUNSELOR)
+    again = phones.tap(COUNSELOR, card, "不是这样")  # a new tap on the old card
+    assert shown(again) == "已确认 · 11月25日 12:00"
+    phones.deliver()
+    assert texts(phones.inbox(COUNSELOR)) == ["这个问题已经处理过了（已确认 · 11月25日 12:00），无需再选。"]
+    assert state(phones) == ("confirmed", 1)
+
+
+def test_typing_still_works_and_redraws_the_card(phones: Phones) -> None:
+    card = record_talk(phones)
+    assert phones.say(COUNSELOR, "确认") == "已确认赵建国11月25日的记录，谢谢！"
+    assert state(phones) == ("confirmed", 1)
+    phones.deliver()
+    [update] = updates(phones.inbox(COUNSELOR))
+    assert update["task_id"] == card["task_id"]
+    assert update["template_card"]["replace_text"] == "已确认 · 11月25日 12:00"
+    assert phones.deliver() == 0  # one update, once
+
+
+def test_dispute_by_tap_asks_why_and_tells_the_leader(phones: Phones) -> None:
+    card = record_talk(phones)
+    assert shown(phones.tap(COUNSELOR, card, "不是这样")) == "有异议 · 11月25日 12:00"
+    phones.deliver()
+    [asked] = texts(phones.inbox(COUNSELOR))
+    assert "哪里与事实不符" in asked
+    assert phones.say(COUNSELOR, "那天我在外地") == "已记下您的说明，谢谢。"
+    assert state(phones) == ("disputed", 1)
+    assert any("表示“不是这样”" in t for t in texts(phones.inbox(LEADER)))
+
+
+def test_did_not_meet_is_one_tap(phones: Phones) -> None:
+    card = record_talk(phones)
+    assert shown(phones.tap(COUNSELOR, card, "没有见面")) == "没有见面 · 11月25日 12:00"
+    phones.deliver()
+    assert texts(phones.inbox(COUNSELOR)) == ["已记录您对赵建国11月25日的记录的异议（没有见面），会在周报中注明。"]
+    with phones.deps.sessions() as db:
+        entry = db.scalar(select(ContactRevision).where(ContactRevision.action == "disputed"))
+        assert entry is not None and entry.after["note"] == "没有见面"
+    assert any("表示“没有见面”" in t for t in texts(phones.inbox(LEADER)))
+
+
+def test_an_undone_record_redraws_the_card_and_a_tap_changes_nothing(phones: Phones) -> None:
+    card = record_talk(phones)
+    assert "已撤销" in phones.say(LEADER, "撤销")
+    phones.deliver()
+    [update] = updates(phones.inbox(COUNSELOR))
+    assert update["template_card"]["replace_text"] == "记录已撤销 · 11月25日 12:00"
+    assert shown(phones.tap(COUNSELOR, card, "确认")) == "记录已撤销 · 11月25日 12:00"
+    with phones.deps.sessions() as db:
+        cp = db.scalar(select(ContactCounterpart))
+        assert cp is not None and cp.answered_at is None
+
+
+def test_a_card_older_than_72_hours_asks_for_the_typed_answer(phones: Phones) -> None:
+    card = record_talk(phones)
+    phones.deps.clock.moment += timedelta(hours=73)  # type: ignore[attr-defined]
+    assert shown(phones.tap(COUNSELOR, card, "确认")) == "已过期，请回复文字"
+    phones.deliver()
+    [line] = texts(phones.inbox(COUNSELOR))
+    assert line.startswith("这张卡片已超过72小时") and "请回复“确认”" in line
+    assert state(phones) == ("pending", 0)
+    assert phones.say(COUNSELOR, "确认").startswith("已确认")
+    phones.deliver()
+    assert updates(phones.inbox(COUNSELOR)) == []  # its response_code has expired: nothing is called
+
+
+def test_someone_else_cannot_answer_by_tapping_a_copy(phones: Phones) -> None:
+    card = record_talk(phones)
+    phones.tap("wangjianjun01", card, "确认")
+    phones.deliver()
+    assert texts(phones.inbox("wangjianjun01")) == ["这张卡片不是发给您的，或已失效。请直接回复文字。"]
+    assert state(phones) == ("pending", 0)
