@@ -4,6 +4,7 @@ API: a tap, a re-sent tap (one action), stale taps, the typed fallback, and the 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -14,7 +15,7 @@ from tests.wecom.phones import Phones, buttons, shown, texts, updates
 LEADER, COUNSELOR = "zhaojianguo01", "wangli01"
 
 
-def record_talk(phones: Phones) -> dict[str, object]:
+def record_talk(phones: Phones) -> dict[str, Any]:
     """赵建国 records a talk with 王丽; return the confirmation card that reaches 王丽."""
     assert "已记录" in phones.say(LEADER, "今天约谈王丽 了解她的职称评聘情况")
     phones.deliver()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from tests.wecom.phones import Phones, buttons, shown, texts, updates
 LEADER = "zhaojianguo01"
 
 
-def ask_which_teacher(phones: Phones) -> dict[str, object]:
+def ask_which_teacher(phones: Phones) -> dict[str, Any]:
     """赵建国 records a talk with "王老师"; return the card asking which one."""
     assert phones.say(LEADER, "今天约谈王老师 聊了工作安排") == ""  # the question comes as a card, not passively
     phones.deliver()
