@@ -5,7 +5,11 @@ refused with a clear line, never an error or a second action, when the card is n
 answered already (by a tap, by typing, in the console, by someone else), or is older than the 72 hours
 in which WeCom lets us redraw it. Otherwise the subject's kind ("confirm", "ask", "rate", "remind",
 registered in `handlers.CARDS`) decides; whatever the step settles is redrawn on the tapper's card by
-the passive reply.
+the passive reply. Each handler checks that what the card asks about is the tapper's own, so a card
+whose sending was not kept still works (without the redraw).
+
+A new kind of card (the crisis alert's 我来处理) is a Choice with subject "<kind>:<id>", a handler
+`(tap, ctx, id, value) -> Reply` in `handlers.CARDS`, and `settle_choice` in the step that takes it.
 
 Example: 王丽 taps 确认 on "ob12p0" → handlers.confirm.tapped(msg, ctx, "12:34", "yes") → "已确认…谢谢！",
 and her card shows "已确认 · 12月5日 16:02".
@@ -37,19 +41,21 @@ QUESTION_GONE = "这个问题已经过期了，无需再选。请重新发送您
 
 def answer_tap(msg: Incoming, ctx: Context, handlers: Mapping[str, CardHandler]) -> Reply:
     """Answer a tap on one of our cards (see the module docstring)."""
-    card = ctx.db.scalar(select(SentCard).where(SentCard.task_id == msg.task_id))
     subject, value = split_key(msg.event_key)
-    if card is None or card.recipient != msg.sender or card.school_id != ctx.school.id or card.subject != subject:
+    kind, _, args = subject.partition(":")
+    handler = handlers.get(kind)
+    # Locked: a double tap, or the same tap from two devices, waits here and then finds the card answered.
+    card = ctx.db.scalar(select(SentCard).where(SentCard.task_id == msg.task_id).with_for_update())
+    if handler is None or (card is not None and (card.recipient != msg.sender or card.school_id != ctx.school.id
+                                                 or card.subject != subject)):
         return Reply.of(UNKNOWN)
+    if card is None:  # delivered but not kept (WeCom's answer to the send was lost): no redraw, the step decides
+        return handler(msg, ctx, args, value)
     choice = Choice.from_dict(card.card)
     if card.settled_at is not None:
         return redrawn(Reply.of(f"这个问题已经处理过了（{card.outcome}），无需再选。"), choice, card.outcome, msg)
     if ctx.now - card.sent_at > timedelta(hours=RESPONSE_CODE_HOURS):
         return redrawn(Reply.of(f"{EXPIRED}\n{choice.text}"), choice, EXPIRED_OUTCOME, msg)
-    kind, _, args = subject.partition(":")
-    handler = handlers.get(kind)
-    if handler is None:
-        return Reply.of(UNKNOWN)
     ctx.extras[TAPPED] = card.task_id
     reply = handler(msg, ctx, args, value)
     return redrawn(reply, choice, card.outcome, msg) if card.settled_at is not None else reply

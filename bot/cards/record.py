@@ -8,6 +8,7 @@ response_code="…").
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, replace
 from datetime import datetime
 
@@ -20,9 +21,23 @@ from bot.context import Deps
 from bot.messages import Choice
 from bot.models import OutboundMessage
 
+log = logging.getLogger(__name__)
+
 
 def record_sent_cards(deps: Deps, row: OutboundMessage, sent: list[Sent], now: datetime) -> int:
-    """Store the template cards a sent row delivered; return how many were new."""
+    """Store the template cards a sent row delivered; return how many were new.
+
+    The row is sent already: a failure here is logged, not raised, so the outbox run goes on; the card
+    still works when tapped (its key says what it asks), it just cannot be redrawn from elsewhere.
+    """
+    try:
+        return _record(deps, row, sent, now)
+    except Exception:
+        log.exception("could not keep the template cards of outbox row %s", row.id)
+        return 0
+
+
+def _record(deps: Deps, row: OutboundMessage, sent: list[Sent], now: datetime) -> int:
     tasks = [(s.body["template_card"]["task_id"], str(s.result.get("response_code") or ""))
              for s in sent if s.body.get("msgtype") == "template_card"]
     if not tasks or "choice" not in row.payload:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.cards.models import SentCard
 from bot.models import Contact, ContactCounterpart, ContactRevision
@@ -132,3 +132,15 @@ def test_someone_else_cannot_answer_by_tapping_a_copy(phones: Phones) -> None:
     phones.deliver()
     assert texts(phones.inbox("wangjianjun01")) == ["这张卡片不是发给您的，或已失效。请直接回复文字。"]
     assert state(phones) == ("pending", 0)
+
+
+def test_a_card_whose_sending_was_not_kept_still_works(phones: Phones) -> None:
+    card = record_talk(phones)
+    with phones.deps.sessions.begin() as db:  # as if WeCom's answer to message/send had been lost
+        db.execute(delete(SentCard))
+    assert phones.tap(COUNSELOR, card, "确认") is None  # nothing kept to redraw
+    assert state(phones) == ("confirmed", 1)
+    phones.tap("wangjianjun01", card, "不是这样")  # and it is still only 王丽's to answer
+    phones.deliver()
+    assert texts(phones.inbox("wangjianjun01")) == ["这张卡片不是发给您的，或已失效。"]
+    assert state(phones) == ("confirmed", 1)
