@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.cards.settle import settle_choice
+from bot.channels.template_card import MAX_BUTTONS
 from bot.context import Context
 from bot.messages import Button, Choice, Incoming, Reply
 from bot.routing import Step
@@ -25,7 +26,13 @@ ANSWERED = "已回复"
 
 def ask(ctx: Context, step: str, title: str, buttons: Sequence[Button], text: str, description: str = "",
         **data: Any) -> Reply:
-    """Store a dialogue step and return its question as a Choice (typed where there are no cards)."""
+    """Store a dialogue step and return its question as a Choice (typed where there are no cards).
+
+    WeCom shows at most 6 buttons: a question with more answers than that is asked typed only.
+    """
+    if len(buttons) > MAX_BUTTONS:
+        ctx.state.set(step, **data)
+        return Reply.of(text)
     question = secrets.token_hex(6)
     ctx.state.set(step, **data, ask={"id": question, "labels": {b.value: b.text for b in buttons}})
     return Reply(choice=Choice(subject=f"ask:{question}", title=title, buttons=tuple(buttons), text=text,

@@ -6,11 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from bot.cards.models import SentCard
+from bot.cards.settle import settle_choice
+from bot.context import Context
+from bot.messages import Button, Choice, Incoming, Reply
 from bot.models import Contact, ContactCounterpart, ContactRevision
+from handlers import CARDS
 from tests.wecom.phones import Phones, buttons, shown, texts, updates
+from tests.wecom.test_outbox import queue
 
 LEADER, COUNSELOR = "zhaojianguo01", "wangli01"
 
@@ -144,3 +150,30 @@ def test_a_card_whose_sending_was_not_kept_still_works(phones: Phones) -> None:
     phones.deliver()
     assert texts(phones.inbox("wangjianjun01")) == ["这张卡片不是发给您的，或已失效。"]
     assert state(phones) == ("confirmed", 1)
+
+
+def test_a_card_sent_to_several_is_redrawn_for_all_when_one_answers(phones: Phones,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shape of the crisis alert's 我来处理 (issue 14): one subject, a card to each of several people,
+    a handler registered by kind; the first tap settles it, and every other copy is redrawn."""
+
+    def take(msg: Incoming, ctx: Context, case: str, value: str) -> Reply:
+        settle_choice(ctx, f"drill:{case}", f"{ctx.sender.name}已接手")
+        return Reply.of(f"好的，#{case} 由您处理。")
+
+    monkeypatch.setitem(CARDS, "drill", take)
+    drill = Choice(subject="drill:7", title="演练：请确认由谁处理", text="回复“接手#7”", buttons=(Button("我来处理", "take"),))
+    for userid in ("wangli01", "wangjianjun01", "sunguoqiang01"):
+        queue(phones.deps, userid, Reply(choice=drill))
+    assert phones.deliver() == 3
+    cards = {userid: phones.cards(userid)[0] for userid in ("wangli01", "wangjianjun01", "sunguoqiang01")}
+    assert shown(phones.tap("wangli01", cards["wangli01"], "我来处理")) == "王丽已接手 · 11月25日 12:00"
+    phones.deliver()
+    for other in ("wangjianjun01", "sunguoqiang01"):
+        [update] = updates(phones.inbox(other))
+        assert update["task_id"] == cards[other]["task_id"]
+        assert update["template_card"]["replace_text"] == "王丽已接手 · 11月25日 12:00"
+    assert updates(phones.inbox("wangli01")) == []  # the tapper's own card was redrawn by the passive reply
+    assert shown(phones.tap("wangjianjun01", cards["wangjianjun01"], "我来处理")) == "王丽已接手 · 11月25日 12:00"
+    phones.deliver()
+    assert texts(phones.inbox("wangjianjun01")) == ["这个问题已经处理过了（王丽已接手 · 11月25日 12:00），无需再选。"]

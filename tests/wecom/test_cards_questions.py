@@ -10,6 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.cards.questions import ask
+from bot.context import Context, Deps
+from bot.db import school_by_code
+from bot.messages import Button, Incoming
 from bot.models import Contact, Person
 from tests.wecom.phones import Phones, buttons, shown, texts, updates
 
@@ -104,3 +108,20 @@ def test_the_small_group_warning_is_a_card(phones: Phones) -> None:
     assert shown(phones.tap(student, card, "取消")) == "已选：取消 · 11月25日 12:00"
     phones.deliver()
     assert texts(phones.inbox(student)) == ["好的，已取消，这条反映没有发出。"]
+
+
+def test_more_answers_than_six_buttons_are_asked_typed(roster_deps: Deps) -> None:
+    with roster_deps.sessions.begin() as db:
+        school = school_by_code(db, "", roster_deps.settings)
+        sender = db.scalar(select(Person).where(Person.userid == LEADER))
+        assert school is not None and sender is not None
+        ctx = Context.build(Incoming(channel="wecom", sender=LEADER), db=db, deps=roster_deps, school=school,
+                            sender=sender, now=roster_deps.clock())
+        options = [Button(f"王{i}", str(i)) for i in range(1, 6)]
+        six = ask(ctx, "choose_counterpart", "是和哪位老师？", [*options, Button("都不是", "都不是")], text="typed")
+        assert six.choice is not None and len(six.choice.buttons) == 6
+        seven = ask(ctx, "choose_counterpart", "是和哪位老师？", [*options, Button("王6", "6"), Button("都不是", "都不是")],
+                    text="是和哪位老师？\n1. 王1 …")
+        assert seven.choice is None and seven.text == "是和哪位老师？\n1. 王1 …"
+        pending = ctx.state.get()
+        assert pending is not None and pending["step"] == "choose_counterpart" and "ask" not in pending
