@@ -141,7 +141,7 @@ def is_rating(msg: Incoming, ctx: Context) -> bool:
 def tapped(msg: Incoming, ctx: Context, concern_id: str, value: str) -> Reply:
     """A tap on a resolved ticket's card ("rate:<concern id>"): 满意, 不满意 (reopens), or 追问 (asks what)."""
     concern = ctx.db.get(Concern, int(concern_id)) if concern_id.isdigit() else None
-    if concern is None or concern.sender_id != ctx.sender.id:
+    if concern is None or concern.sender_id != ctx.sender.id or value not in ("satisfied", "unsatisfied", "follow_up"):
         return Reply.of("这张卡片不是发给您的，或已失效。")
     if value == "follow_up":  # the question stays open: a follow-up is not a rating
         ctx.state.set("concern_follow_up", number=concern.number)

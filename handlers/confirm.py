@@ -109,7 +109,7 @@ def got_confirm_pick(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Re
 def got_dispute_note(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
     """Keep the counselor/teacher's explanation of a dispute."""
     word = _word(msg.text)
-    if not word or word in CONFIRM_WORDS or word in DISPUTE_WORDS or word in ABSENT_WORDS or word in ("帮助", "help"):
+    if not word or word in CONFIRM_WORDS or word in DISPUTE_WORDS or word in ("帮助", "help"):
         return None
     ctx.state.clear()
     if word in SKIP_WORDS:
@@ -121,7 +121,8 @@ def got_dispute_note(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Re
 def tapped(msg: Incoming, ctx: Context, args: str, value: str) -> Reply:
     """A tap on a confirmation card ("confirm:<contact>:<person>"): 确认 (yes), 不是这样 (no), 没有见面 (absent)."""
     contact_id, _, person_id = args.partition(":")
-    cp = ctx.db.get(ContactCounterpart, (int(contact_id), int(person_id))) if args.replace(":", "").isdigit() else None
+    ids = (contact_id, person_id)
+    cp = ctx.db.get(ContactCounterpart, tuple(map(int, ids))) if all(i.isdigit() for i in ids) else None
     if cp is None or cp.person_id != ctx.sender.id or value not in ("yes", "no", "absent"):
         return Reply.of("这张卡片不是发给您的，或已失效。")
     contact = ctx.db.get(Contact, cp.contact_id)

@@ -75,7 +75,7 @@ def tapped(msg: Incoming, ctx: Context, person_id: str, value: str) -> Reply:
     """A tap on a reminder card ("remind:<person id>"): 记录一次, 本周请假 or 下周再提醒."""
     if person_id != str(ctx.sender.id) or value not in ("record", "leave", "snooze"):
         return Reply.of("这张卡片不是发给您的，或已失效。")
-    if value == "record":  # how to record; the reminder stays open until something is recorded or paused
+    if value == "record":  # how to record: not an answer to the reminder, so its card stays open
         return record_prompt(msg, ctx)
     next_week = ctx.today + timedelta(days=7 - ctx.today.weekday())
     if value == "leave":

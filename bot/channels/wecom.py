@@ -46,13 +46,13 @@ MENU = [  # the app's menu: each button sends its command word as a click event
     {"type": "click", "name": "帮助", "key": "帮助"},
 ]
 
-
 TASK_EXISTS = 42014  # "taskid has existed": an earlier attempt of this very card reached WeCom
 INVALID_PARAMETER = 40058  # a card against WeCom's field rules, or a response_code spent or expired
 
 
 class Undeliverable(ApiError):
-    """WeCom accepted the call but not the recipient (not in the app's visible range, or unknown)."""
+    """WeCom will never take this message: the recipient (not in the app's visible range, or unknown), or a
+    card against its field rules, or a card update whose response_code is spent or expired."""
 
 
 @dataclass(frozen=True)
