@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
-from bot.contacts import describe
+from bot.contacts import KIND_ZH, describe, format_day
 from bot.context import Context
 from bot.messages import Button, Choice, Reply
 from bot.models import AuditLog, Contact, ContactCounterpart, ContactRevision, Person
@@ -56,8 +56,12 @@ def confirmation_card(contact: Contact, cp: ContactCounterpart) -> Choice:
     what = WHAT_ZH[contact.kind]
     text = (f"【请确认】{contact.person.name}记录了与您的{what}：\n{describe(contact)}\n"
             "如属实请回复“确认”；如有出入请回复“不是这样”（没有见面可回复“没有见面”）。")
+    fields = [("记录人", contact.person.name), ("日期", format_day(contact.occurred_on)),
+              ("事项", KIND_ZH.get(contact.kind, contact.kind))]
+    if contact.topics:
+        fields.append(("内容", "、".join(contact.topics)))
     return Choice(subject=card_subject(cp), title=f"请确认：{contact.person.name}记录了与您的{what}",
-                  description=describe(contact), text=text,
+                  fields=tuple(fields), text=text,
                   buttons=(Button("确认", "yes"), Button("不是这样", "no", style=2), Button(ABSENT_ZH, "absent", style=2)))
 
 

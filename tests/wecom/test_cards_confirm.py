@@ -42,7 +42,10 @@ def state(phones: Phones) -> tuple[str, int]:
 def test_the_request_is_a_card_and_kept_with_its_response_code(phones: Phones) -> None:
     card = record_talk(phones)
     assert card["card_type"] == "button_interaction" and buttons(card) == ["确认", "不是这样", "没有见面"]
-    assert card["main_title"]["title"] == "请确认：赵建国记录了与您的谈话" and "职称评聘" in card["sub_title_text"]
+    assert card["main_title"]["title"] == "请确认：赵建国记录了与您的谈话"
+    assert card["horizontal_content_list"] == [
+        {"keyname": "记录人", "value": "赵建国"}, {"keyname": "日期", "value": "11月25日（周三）"},
+        {"keyname": "事项", "value": "与辅导员/思政课教师面对面交流"}, {"keyname": "内容", "value": "职称评聘"}]
     with phones.deps.sessions() as db:
         sent = db.scalar(select(SentCard))
         assert sent is not None and sent.task_id == card["task_id"] and sent.task_id.startswith("ob")
