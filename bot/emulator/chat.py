@@ -117,6 +117,7 @@ def send() -> Response:
 
 LISTS = frozenset({"HorizontalContentList", "ButtonList", "OptionList", "SelectList", "ActionList", "JumpList"})
 NUMBERS = frozenset({"Style", "Type", "DescColor", "Mode"})
+JSON_NAMES = {"KeyName": "keyname"}  # the one name that is not the snake_case of its tag
 
 
 def card_from_xml(node: Node | None) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def card_from_xml(node: Node | None) -> dict[str, Any]:
         return {}
     card: dict[str, Any] = {}
     for child in node.children:
-        name = re.sub(r"(?<!^)([A-Z])", r"_\1", child.tag).lower()
+        name = JSON_NAMES.get(child.tag) or re.sub(r"(?<!^)([A-Z])", r"_\1", child.tag).lower()
         value: Any = card_from_xml(child) if child.children else child.text
         if child.tag in NUMBERS and child.text.isdigit():
             value = int(child.text)

@@ -90,7 +90,9 @@ def fake_api(roster_deps: Deps) -> Iterator[Deps]:
 
 @pytest.fixture
 def phones(fake_api: Deps) -> Iterator[Phones]:
-    """The bot's WeCom callback, sending through the emulator's WeCom API on loopback."""
-    app = create_app(deps=fake_api)
-    yield Phones(fake_api, app.test_client(), Protocol(TOKEN, AES_KEY, CORP_ID))
+    """The bot's WeCom callback, sending through the emulator's WeCom API on loopback. The reply budget is
+    generous: an empty passive reply then means the answer was a card, never a slow machine."""
+    deps = with_wecom(fake_api, api_base_url=fake_api.settings.wecom.api_base_url, reply_budget_seconds=60.0)
+    app = create_app(deps=deps)
+    yield Phones(deps, app.test_client(), Protocol(TOKEN, AES_KEY, CORP_ID))
     assert wait_idle(30), "a dispatch thread is still running"

@@ -39,7 +39,7 @@ def free_port() -> int:
 def demo(roster_deps: Deps) -> Iterator[tuple[str, Deps]]:
     """The bot and the emulator on one free port, the bot's WeCom API being the emulator's."""
     port = free_port()
-    deps = with_wecom(roster_deps, api_base_url=f"http://127.0.0.1:{port}/emulator")
+    deps = with_wecom(roster_deps, api_base_url=f"http://127.0.0.1:{port}/emulator", reply_budget_seconds=30.0)
     app = create_app(deps=deps)
     app.register_blueprint(emulator_bp)
     server = make_server("127.0.0.1", port, app, threaded=True)
