@@ -1,13 +1,16 @@
 """`contactbot outbox …`, `contactbot wecom menu` and `contactbot official code`: the channels' commands.
 
-Example: `contactbot outbox list --json` prints every queued and sent message as JSON lines, each with
-its `body`: the API requests that send it, as the platform gets them (a template card in full).
+Example: `contactbot outbox send --to zhaojianguo01 测试消息 --wait 30` queues a test message, waits for the
+scheduler to send it and prints 已发送 (or why not); `contactbot outbox retry --failed` queues failures again;
+`contactbot outbox list --json` prints each message with its `body`: the API requests that send it, as the
+platform gets them (a template card in full).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from bot.cli import UserError, _require_schema, _school
@@ -18,6 +21,7 @@ if TYPE_CHECKING:  # the commands import what they use when run, so `contactbot 
     from bot.messages import Reply
     from bot.models import OutboundMessage
 
+USERID = re.compile(r"[A-Za-z0-9_.@:-]{1,64}")  # a WeCom userid (or an openid: recipient)
 STATUS_ZH = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败", "dropped": "已丢弃"}
 
 
@@ -32,6 +36,19 @@ def add_commands(sub: Any) -> None:
     lst.set_defaults(fn=cmd_outbox_list)
     flush = outbox.add_parser("flush", help="send the due messages once (what the scheduler does)")
     flush.set_defaults(fn=cmd_outbox_flush)
+    retry = outbox.add_parser("retry", help="queue failed messages again (parts already sent are not repeated)")
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", nargs="?", type=int, help="the message's number (#ID in `outbox list`)")
+    which.add_argument("--failed", action="store_true", help="every failed message")
+    retry.set_defaults(fn=cmd_outbox_retry)
+    send = outbox.add_parser("send", help="queue a test message to people, sent like every other message")
+    send.add_argument("--to", required=True, metavar="USERID[,USERID…]", help="WeCom userids, comma-separated")
+    send.add_argument("--channel", default="wecom", choices=("wecom", "official"))
+    send.add_argument("--school", default="", help="school code (default: the default school)")
+    send.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                      help="wait up to this long for the scheduler to send them, and report")
+    send.add_argument("text", nargs="+")
+    send.set_defaults(fn=cmd_outbox_send)
 
     wecom = sub.add_parser("wecom", help="the WeCom app").add_subparsers(dest="wecom_command", metavar="ACTION")
     wecom.required = True
@@ -88,20 +105,20 @@ def cmd_outbox_list(args: argparse.Namespace, settings: Settings) -> int:
 def request_bodies(deps: Deps, row: OutboundMessage, reply: Reply, school: str) -> list[dict[str, Any]]:
     """What the row sends, request by request, as the platform gets it (a card with its task id); a file is
     uploaded at send time, so it shows as its path. Unconfigured channels show the stored payload."""
-    from bot.channels.official import OfficialChannel
+    from bot.channels.base import Step
     from bot.channels.registry import build_channel
-    from bot.channels.wecom import WecomChannel
 
     channel = build_channel(deps, row.channel, school, http=None)
-    if isinstance(channel, WecomChannel):
-        bodies = [body for _, body in channel.calls(row.recipient, reply, task_prefix=f"ob{row.id}")]
-    elif isinstance(channel, OfficialChannel):
-        bodies = channel.bodies(row.recipient, reply)
-    else:
+    if channel is None:
         return [dict(row.payload)]
-    if reply.attachment is not None:
-        bodies.append({"touser": row.recipient, "msgtype": "file",
-                       "file": {"path": reply.attachment.path, "name": reply.attachment.name}})
+    bodies = []
+    for index, part in enumerate(channel.parts(reply)):
+        step = Step(f"ob{row.id}p{index}", int(row.payload.get("variant", 0) or 0))
+        if part.attachment is not None:
+            bodies.append({"touser": row.recipient, "msgtype": "file",
+                           "file": {"path": part.attachment.path, "name": part.attachment.name}})
+        else:
+            bodies.append(channel.request(row.recipient, part, step)[1])
     return bodies
 
 
@@ -117,6 +134,83 @@ def cmd_outbox_flush(args: argparse.Namespace, settings: Settings) -> int:
         deps.close()
     print(f"已发送 {sent} 条消息。")
     return 0
+
+
+def cmd_outbox_retry(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.context import Deps
+    from bot.models import OutboundMessage
+    from bot.outbox import requeue
+
+    deps = Deps.build(settings)
+    try:
+        _require_schema(deps)
+        with deps.sessions.begin() as db:
+            if args.failed:
+                again = requeue(db, deps.clock())
+            else:
+                row = db.get(OutboundMessage, args.id)
+                if row is None:
+                    raise UserError(f"没有编号为 #{args.id} 的消息")
+                if row.status != "failed":
+                    raise UserError(f"#{args.id} 的状态是“{STATUS_ZH.get(row.status, row.status)}”，只有发送失败的消息可以重试")
+                again = requeue(db, deps.clock(), ids=[args.id])
+    finally:
+        deps.close()
+    if not again:
+        print("没有发送失败的消息。")
+    else:
+        print(f"已重新排队 {len(again)} 条消息：" + "、".join(f"#{i}" for i in again) + "。调度器将在几秒内发送。")
+    return 0
+
+
+def cmd_outbox_send(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from sqlalchemy import select
+
+    from bot.context import Deps
+    from bot.messages import Reply
+    from bot.models import OutboundMessage, Person
+    from bot.outbox import Outbox
+
+    recipients = list(dict.fromkeys(u.strip() for u in args.to.split(",") if u.strip()))
+    bad = [u for u in recipients if not USERID.fullmatch(u)]
+    if not recipients or bad:
+        raise UserError(f"收件人账号无效：{'、'.join(bad) or '（空）'}；请用英文逗号分隔企业微信账号")
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UserError("消息内容不能为空")
+    deps = Deps.build(settings)
+    try:
+        _require_schema(deps)
+        with deps.sessions.begin() as db:
+            school = _school(db, args.school, settings)
+            known = set(db.scalars(select(Person.userid).where(Person.school_id == school.id,
+                                                               Person.userid.in_(recipients))))
+            outbox = Outbox(db, school, deps.clock(), default_channel=args.channel)
+            rows = [outbox.send(u, Reply.of(text), purpose="test", channel=args.channel) for u in recipients]
+            db.flush()
+            ids = {row.recipient: row.id for row in rows if row is not None}
+        for userid in recipients:
+            note = "" if userid in known else "（不在花名册中）"
+            print(f"#{ids[userid]}\t{userid}{note}\t已排队")
+        if args.wait <= 0:
+            print("调度器将在几秒内发送；用 contactbot outbox list 查看结果。")
+            return 0
+        deadline = time.monotonic() + args.wait
+        while True:
+            with deps.sessions() as db:
+                final = {r.id: r for r in db.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids.values())))}
+            if all(r.status in ("sent", "failed") for r in final.values()) or time.monotonic() >= deadline:
+                break
+            time.sleep(0.5)
+    finally:
+        deps.close()
+    for userid in recipients:
+        row = final[ids[userid]]
+        error = f"\t{row.last_error}" if row.status != "sent" and row.last_error else ""
+        print(f"#{row.id}\t{userid}\t{STATUS_ZH.get(row.status, row.status)}{error}")
+    return 0 if all(r.status == "sent" for r in final.values()) else 1
 
 
 def cmd_wecom_menu(args: argparse.Namespace, settings: Settings) -> int:

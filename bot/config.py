@@ -164,12 +164,21 @@ class EvidenceSettings:
 class SchedulerSettings:
     """The scheduler process (`contactbot scheduler`): one active across processes via a Redis lease."""
 
-    lease_seconds: int = 60
+    lease_seconds: int = 15  # a standby (or a restarted) scheduler takes over within this long
     reminders_minutes: int = 5
     digest_minutes: int = 10
     confirmations_minutes: int = 60
     concern_deadlines_minutes: int = 15
     evidence_minutes: int = 5
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    """How the outbox sends (jobs/outbox.py): sender threads, how often it looks, when it gives up."""
+
+    senders: int = 2  # threads sending at once in the active scheduler (never two to one person)
+    poll_seconds: float = 1.0  # the longest a queued message waits to be seen (PostgreSQL wakes it at once)
+    give_up_hours: float = 24.0  # a message still undelivered this long after it was queued fails; crisis alerts never
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,7 @@ class Settings:
     digest: DigestSettings = field(default_factory=DigestSettings)
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    outbox: OutboxSettings = field(default_factory=OutboxSettings)
     semesters: tuple[SemesterEntry, ...] = ()
     holidays: tuple[HolidayEntry, ...] = ()
     rule: tuple[RuleEntry, ...] = ()
@@ -264,6 +274,7 @@ TABLE_ARRAYS: dict[str, type] = {"schools": SchoolEntry}
 SECTIONS.update({"calendar": CalendarSettings, "rules": RulesSettings, "reminders": ReminderSettings,
                  "digest": DigestSettings, "scheduler": SchedulerSettings, "evidence": EvidenceSettings})
 TABLE_ARRAYS.update({"semesters": SemesterEntry, "holidays": HolidayEntry, "rule": RuleEntry})
+SECTIONS["outbox"] = OutboxSettings
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -387,6 +398,7 @@ def _validate(s: Settings) -> None:
     if s.contacts.backdate_mark_days > s.contacts.backdate_max_days:
         raise ConfigError("config: [contacts] backdate_mark_days must not exceed backdate_max_days")
     _validate_schedule(s)
+    _validate_outbox(s)
     _validate_concerns(s.concerns)
     codes = [s.app.school] + [e.code for e in s.schools]
     for i, entry in enumerate(s.schools):
@@ -394,6 +406,18 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"config: [schools[{i}]] code is required")
     if len(set(codes)) != len(codes):
         raise ConfigError("config: [[schools]] codes must be unique and differ from [app] school")
+
+
+def _validate_outbox(s: Settings) -> None:
+    """Refuse scheduler-lease and outbox settings that cannot work, naming the key."""
+    if not 3 <= s.scheduler.lease_seconds <= 15:
+        raise ConfigError("config: [scheduler] lease_seconds must be between 3 and 15 (a standby takes over after it)")
+    if not 1 <= s.outbox.senders <= 8:
+        raise ConfigError("config: [outbox] senders must be between 1 and 8")
+    if not 0.2 <= s.outbox.poll_seconds <= 10:
+        raise ConfigError("config: [outbox] poll_seconds must be between 0.2 and 10")
+    if s.outbox.give_up_hours <= 0:
+        raise ConfigError("config: [outbox] give_up_hours must be positive")
 
 
 def _validate_concerns(c: ConcernSettings) -> None:

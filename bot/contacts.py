@@ -161,8 +161,8 @@ def describe(contact: Contact | Draft, names: list[str] | None = None) -> str:
         parts.append(f"{where}（{detail}）")
     elif where or detail:
         parts.append(where or detail)
-    if names:
-        parts.append("对象：" + "、".join(names))
+    if names:  # whom the sender talked with or joined; staff who came along on the sender's own visit
+        parts.append(("对象：" if contact.kind in MENTEE_KINDS else "同行：") + "、".join(names))
     if contact.students:
         parts.append(f"学生{contact.students}人")
     if contact.kind == "frontline" and contact.half_days:

@@ -21,6 +21,7 @@ from bot.kv import key, make_redis
 from bot.messages import Incoming
 from bot.models import Person, School
 from bot.outbox import Outbox
+from bot.redis_health import GuardedRedis, RedisHealth
 from bot.state import ConversationState
 
 Clock = Callable[[], datetime]
@@ -64,6 +65,12 @@ class Deps:
         if self._redis is None:
             self._redis = make_redis(self.settings)
         return self._redis
+
+    @property
+    def redis_health(self) -> RedisHealth | None:
+        """Whether Redis answers (None for a client that cannot go away: fakeredis, or a test's own)."""
+        r = self.redis
+        return r.health if isinstance(r, GuardedRedis) else None
 
     def key(self, purpose: str, *parts: object) -> str:
         return key(self.settings, purpose, *parts)

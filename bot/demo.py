@@ -2,8 +2,8 @@
 
 SQLite under ./instance/demo.db, an in-process fakeredis, a fictional school (燕赵理工大学) with its
 roster, links and a few weeks of history, generated WeCom test keys, and the local WeCom emulator
-serving both the chat page and the API the bot calls. An in-process scheduler flushes the outbox
-every few seconds, so pushed messages show up in the emulator. Prints the URL to open.
+serving both the chat page and the API the bot calls. An in-process scheduler sends the outbox as
+rows are queued, so pushed messages show up in the emulator within a second. Prints the URL to open.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from bot.schedule.semesters import assumed_semesters
 
 DEMO_ROSTER = Path(__file__).resolve().parent / "data" / "demo_roster.csv"
 DEMO_SCHOOL = "燕赵理工大学（演示）"
-OUTBOX_SECONDS = 3  # how often the demo's scheduler flushes the outbox
 
 
 def demo_semesters(today: date) -> tuple[SemesterEntry, ...]:
@@ -97,7 +96,7 @@ def run_demo(base: Settings, port: int) -> int:
     app.view_functions["index"] = demo_index  # the demo's first page explains what to try
     for noisy in ("apscheduler", "werkzeug"):  # a line per outbox run and per inbox poll drowns the useful ones
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    scheduler = start_background_scheduler(deps, outbox_seconds=OUTBOX_SECONDS)
+    scheduler = start_background_scheduler(deps)
     url = settings.app.public_url
     print(f"基层联系助手演示已启动：{url}/  （{DEMO_SCHOOL}，{people} 人；Ctrl+C 退出）\n"
           f"企业微信模拟器：{url}/emulator/\n"
@@ -105,6 +104,6 @@ def run_demo(base: Settings, port: int) -> int:
     try:
         app.run(host="127.0.0.1", port=port, threaded=True)
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.stop()
         deps.close()
     return 0

@@ -1,6 +1,9 @@
 """The dispatcher: one transaction per incoming message, exactly once per message id.
 
 Every channel hands its `Incoming` here: the webhook, the console (`contactbot say`) and tests.
+The whole reply is stored with the message id, so a re-delivery is answered with the same message.
+Without Redis the dispatcher carries on: no cached sender, no pending dialogue step (a message that
+answered a lost question is asked for again in full).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from bot.context import Context, Deps, conversation_state
 from bot.db import school_by_code
 from bot.messages import CARD_EVENT, Incoming, Reply
 from bot.models import InboundMessage, School
+from bot.outbox import reply_payload
+from bot.redis_health import REDIS_DOWN
 from bot.roster_version import as_version, version_key
 from bot.routing import Handler, Route, Step, match
 from bot.sender_cache import known_sender
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 
 NOT_IN_ROSTER = "您好，您还不在本校的花名册中，暂时无法使用基层联系助手。请联系学校管理员把您加入花名册后再试。"
 NO_SCHOOL = "该学校尚未开通基层联系助手，请联系管理员。"
+ASK_AGAIN = "抱歉，系统暂时记不住对话的上一步，没能接上您这条消息。请把要办的事完整地重新发一次。"
 
 
 def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
@@ -56,9 +62,10 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
                 reply = crisis_guard(msg, ctx) or answer(msg, ctx, ROUTES, STEPS, fallback, CARDS)
                 urgent = ctx.outbox.urgent
             if msg.msg_id:  # a Core insert, not one more object for the unit of work; a duplicate fails here
+                reply_type, payload = reply_payload(reply)
                 db.connection().execute(insert(InboundMessage), {
                     "school_id": school.id, "channel": msg.channel, "msg_id": msg.msg_id, "sender": msg.sender,
-                    "received_at": now, "reply": reply.plain()})
+                    "received_at": now, "reply": reply.plain(), "reply_type": reply_type, "reply_payload": payload})
     except IntegrityError:
         if msg.msg_id and _seen(deps, msg):
             log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)
@@ -82,12 +89,19 @@ def cached_school(db: Session, deps: Deps, code: str) -> School | None:
     return db.merge(school, load=False)  # attach the cached row to this session without a query
 
 
-def read_ahead(deps: Deps, school: School, state: ConversationState) -> str:
-    """Read the school's roster version and the sender's dialogue state in one Redis round trip."""
+def read_ahead(deps: Deps, school: School, state: ConversationState) -> str | None:
+    """Read the school's roster version and the sender's dialogue state in one Redis round trip.
+
+    Without Redis the version is unknown (None) and nothing is pending.
+    """
     pipe = deps.redis.pipeline(transaction=False)
     pipe.get(version_key(deps, school.id))
     pipe.get(state.key)
-    version, raw = pipe.execute()
+    try:
+        version, raw = pipe.execute()
+    except REDIS_DOWN:
+        state.mark_unavailable()
+        return None
     state.prime(raw)
     return as_version(version)
 
@@ -115,4 +129,6 @@ def answer(msg: Incoming, ctx: Context, routes: Sequence[Route], steps: Mapping[
     route = match(routes, msg, ctx)
     if route is not None:
         return route.handler(msg, ctx)
+    if ctx.state.unavailable:  # perhaps the answer to a question whose step Redis could not keep
+        return Reply.of(ASK_AGAIN)
     return fallback(msg, ctx)

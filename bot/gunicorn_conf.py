@@ -2,8 +2,14 @@
 
 The worker count comes from `[app] workers` (so the check that refuses an in-process fakeredis
 with several workers applies); `--bind` on the command line overrides the default address.
+
+The bot's modules are imported here, once, in the master: a worker then forks ready and only builds its
+own app (its database pool and Redis client, after the fork), so a worker that dies is replaced in a
+moment and a restarted server answers sooner. Deploy new code by restarting the service (HUP would
+fork workers from the code already imported).
 """
 
+import bot.web  # noqa: F401  (imported in the master; see above)
 from bot.config import load_settings
 
 _settings = load_settings()

@@ -1,7 +1,8 @@
 """The Redis connection: real Redis when configured, otherwise an in-process fakeredis.
 
 Redis holds de-duplication claims, conversation state, locks and the access-token cache;
-every key is named `<prefix>:<purpose>:<id>` and has a TTL.
+every key is named `<prefix>:<purpose>:<id>` and has a TTL. A real Redis is reached through a
+`GuardedRedis` (bot/redis_health.py): when it goes away the bot carries on without it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import redis
 
 from bot.config import Settings
+from bot.redis_health import guarded_client
 
 log = logging.getLogger(__name__)
 
@@ -18,9 +20,9 @@ log = logging.getLogger(__name__)
 def make_redis(settings: Settings) -> redis.Redis:
     """Connect to the configured Redis, or start an in-process fakeredis for one process only."""
     if settings.redis.url:
-        return redis.Redis.from_url(
-            settings.redis.url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
-            health_check_interval=30,
+        return guarded_client(
+            settings.redis.url, key(settings, "health", "probe"), decode_responses=True, socket_timeout=2,
+            socket_connect_timeout=2, health_check_interval=30,
         )
     import fakeredis
 

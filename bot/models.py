@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -272,7 +273,8 @@ class OutboundMessage(Base):
     """A message the bot sends on its own: a row first, then sent by the outbox job."""
 
     __tablename__ = "outbound_message"
-    __table_args__ = (Index("ix_outbound_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbound_due", "status", "next_attempt_at"),
+                      Index("ix_outbound_recipient", "recipient", "sent_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -282,12 +284,22 @@ class OutboundMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     purpose: Mapped[str] = mapped_column(String(32), default="reply")
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/sent/failed/dropped
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/sending/sent/failed/dropped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column()
+    # Added by the outbox work (migration 0007): sent first and never given up (crisis alerts, escalations);
+    # the parts already sent and what WeCom answered for each; who holds the row while sending; when an
+    # operator queued it again (its age counts from then); and who acknowledged an undeliverable crisis alert.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    progress: Mapped[dict[str, Any] | None] = mapped_column()  # {"media": {part: media_id}, "receipts": [...]}
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    requeued_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditLog(Base):
@@ -314,10 +326,13 @@ class InboundMessage(Base):
     msg_id: Mapped[str] = mapped_column(String(128))
     sender: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column()
-    reply: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)  # as plain text, for people reading the table
+    # The whole reply as bot.outbox.reply_payload stores it: a re-delivery is answered with the same message.
+    reply_type: Mapped[str | None] = mapped_column(String(16))
+    reply_payload: Mapped[dict[str, Any] | None] = mapped_column()
 
 
-import bot.cards.models  # noqa: E402, F401  (template cards sent, migration 0007)
+import bot.cards.models  # noqa: E402, F401  (template cards sent, migration 0009)
 import bot.channels.binding  # noqa: E402, F401  (the Official Account binding codes, migration 0002)
 import bot.concerns.models  # noqa: E402, F401  (the concerns capability's own tables)
 import bot.console.models  # noqa: E402, F401  (the console's local accounts)

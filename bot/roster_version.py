@@ -1,10 +1,15 @@
 """The roster's version per school, in Redis: bumped after every commit that changed people, roles or
 links, wherever it came from (roster import, `links apply`, the console), so each process rebuilds its
 name index (bot/understanding.py) on its next message instead of matching against stale links.
+
+While Redis is away the version is unknown (None): the sender cache is skipped, the name index is
+rebuilt once a minute (`provisional_version`), and a bump that could not be made is made when Redis is back.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bot.models import Link, Person
+from bot.redis_health import REDIS_DOWN
 
 if TYPE_CHECKING:
     from bot.context import Deps
@@ -20,9 +26,17 @@ VERSION_TTL = 30 * 86400
 CHANGED = "roster_changed"  # session.info key: the school ids whose roster this transaction touched
 
 
-def roster_version(deps: Deps, school_id: int) -> str:
-    """Return the current roster version of a school ("0" when never bumped, or after the key expired)."""
-    return as_version(deps.redis.get(version_key(deps, school_id)))
+def roster_version(deps: Deps, school_id: int) -> str | None:
+    """Return the current roster version of a school ("0" when never bumped or expired; None while Redis is away)."""
+    try:
+        return as_version(deps.redis.get(version_key(deps, school_id)))
+    except REDIS_DOWN:
+        return None
+
+
+def provisional_version() -> str:
+    """A version for caches while Redis is away: a new one every minute, so roster changes show within one."""
+    return f"no-redis:{int(time.monotonic() // 60)}"
 
 
 def version_key(deps: Deps, school_id: int) -> str:
@@ -47,10 +61,9 @@ def watch_roster_changes(deps: Deps) -> None:
                 session.info.setdefault(CHANGED, set()).add(obj.school_id)
 
     def bump(session: Session) -> None:
-        for school_id in session.info.pop(CHANGED, ()):
-            k = version_key(deps, school_id)
-            deps.redis.incr(k)
-            deps.redis.expire(k, VERSION_TTL)
+        changed = session.info.pop(CHANGED, ())
+        if changed:
+            bump_versions(deps, changed)
 
     def forget(session: Session) -> None:
         session.info.pop(CHANGED, None)
@@ -58,3 +71,19 @@ def watch_roster_changes(deps: Deps) -> None:
     event.listen(sessions, "after_flush", note)
     event.listen(sessions, "after_commit", bump)
     event.listen(sessions, "after_rollback", forget)
+
+
+def bump_versions(deps: Deps, school_ids: Iterable[int]) -> None:
+    """Bump the schools' roster versions now, or as soon as Redis is back."""
+    ids = sorted(set(school_ids))
+    pipe = deps.redis.pipeline(transaction=False)
+    for school_id in ids:
+        k = version_key(deps, school_id)
+        pipe.incr(k)
+        pipe.expire(k, VERSION_TTL)
+    try:
+        pipe.execute()
+    except REDIS_DOWN:
+        health = deps.redis_health
+        if health is not None:
+            health.after_recovery(lambda: bump_versions(deps, ids))

@@ -3,7 +3,8 @@ senders, dropped as a whole whenever the school's roster version changes (bot/ro
 attaches a copy to the message's session with `merge(load=False)` (no SQL).
 
 Example: the first "帮助" from zhaojianguo01 loads his row and roles; his next messages reuse them until
-anyone's row, roles or links change in that school.
+anyone's row, roles or links change in that school. While Redis is away (no version) every message
+loads its sender.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ PERSON_COLUMNS = tuple(a.key for a in Person.__mapper__.column_attrs)
 ROLE_COLUMNS = tuple(a.key for a in PersonRole.__mapper__.column_attrs)
 
 
-def known_sender(db: Session, caches: dict[str, Any], school_id: int, userid: str, version: str) -> Person | None:
+def known_sender(db: Session, caches: dict[str, Any], school_id: int, userid: str,
+                 version: str | None) -> Person | None:
     """Return the person with this userid in the school, attached to `db`, or None if not in the roster."""
+    if version is None:  # the roster version is unknown: the cache cannot be trusted
+        return load_sender(db, school_id, userid)
     slot = f"senders:{school_id}"
     hit = caches.get(slot)
     if hit is None or hit[0] != version:
@@ -32,15 +36,20 @@ def known_sender(db: Session, caches: dict[str, Any], school_id: int, userid: st
     template = templates.get(userid)
     if template is not None:
         return db.merge(template, load=False)
-    person = db.scalars(
-        select(Person).where(Person.school_id == school_id, Person.userid == userid)
-        .options(joinedload(Person.role_rows))  # one query for the person and their roles
-    ).unique().one_or_none()
+    person = load_sender(db, school_id, userid)
     if person is not None:
         if len(templates) >= MAX_SENDERS:
             templates.clear()
         templates[userid] = detached_copy(person)
     return person
+
+
+def load_sender(db: Session, school_id: int, userid: str) -> Person | None:
+    """Load a person and their roles in one query."""
+    return db.scalars(
+        select(Person).where(Person.school_id == school_id, Person.userid == userid)
+        .options(joinedload(Person.role_rows))
+    ).unique().one_or_none()
 
 
 def detached_copy(person: Person) -> Person:

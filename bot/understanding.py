@@ -2,6 +2,7 @@
 
 The roster index is rebuilt only when the roster changes (bot/roster_version.py bumps a counter in
 Redis after any commit that touches people or links), so a message costs one parse, not a roster load.
+While Redis is away the index is rebuilt once a minute instead.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from bot.context import Context, Deps
 from bot.messages import Incoming
 from bot.models import Link, Person, School
 from bot.parse import Parsed, People, PersonRef, parse
-from bot.roster_version import roster_version
+from bot.roster_version import provisional_version, roster_version
 
 
 def understand(msg: Incoming, ctx: Context) -> Parsed:
@@ -29,7 +30,7 @@ def understand(msg: Incoming, ctx: Context) -> Parsed:
 def school_people(db: Session, deps: Deps, school: School, version: str | None = None) -> People:
     """Return the parser's roster index for a school, rebuilt when its version (read now if not given) changed."""
     if version is None:
-        version = roster_version(deps, school.id)
+        version = roster_version(deps, school.id) or provisional_version()
     slot = f"people:{school.id}"
     hit = deps.caches.get(slot)
     if hit is not None and hit[0] == version:

@@ -1,4 +1,4 @@
-"""The web app: the WeCom/WeChat callbacks, the admin console, and a health check."""
+"""The web app: the WeCom/WeChat callbacks, the admin console, and a health check with the outbox's lag."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot.config import Settings, load_settings
 from bot.console.blueprint import bp as console_bp
 from bot.context import Deps
+from bot.health import health
 from bot.webhook import bp as webhook_bp
 
 
@@ -39,6 +40,10 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fl
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return jsonify(status="ok")
+        report, code = health(deps)
+        response = jsonify(report)
+        response.status_code = code
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     return app

@@ -4,13 +4,17 @@ WeCom's 5-second window.
 
 - Refusals come first and touch nothing: a bad signature is 403; a body that is not the expected
   small XML (garbage, an XML bomb, an external entity, over 64 KB) is 4xx.
-- The message id (an event's sender+CreateTime) is claimed in Redis with SET NX EX; a retry that finds
-  the claim gets an empty 200 at once. The database's unique InboundMessage catches what Redis forgot.
-- The dispatcher runs in a worker thread. A reply ready within `[wecom] reply_budget_seconds` goes back
-  encrypted and passive; a later one is written to the outbox by that thread when it is ready. A
-  template card cannot be a passive reply (WeCom takes new cards only through message/send), and a tap
-  on a card is answered passively only by the card redrawn: anything else is queued and sent at once.
-- If the database or Redis fails, the claim is released and the answer is 500, so WeCom retries.
+- The message id (an event's sender+CreateTime) is claimed in Redis (bot/claim.py). The database's unique
+  InboundMessage decides what Redis cannot: when Redis is away, or has forgotten, or two deliveries race.
+- A re-delivery (WeCom re-sends when our answer did not reach it in time) gets the first delivery's
+  stored reply again, encrypted afresh; one that arrives while the first is still being handled waits
+  for it within the reply budget. A reply that went out through the outbox is not repeated.
+- The dispatcher runs in a worker thread. A reply ready within `[wecom] reply_budget_seconds` (counted
+  from the request's arrival) goes back encrypted and passive; a later one is written to the outbox by
+  that thread when it is ready. A template card cannot be a passive reply (WeCom takes new cards only
+  through message/send), and a tap on a card is answered passively only by the card redrawn: anything
+  else is queued and sent at once.
+- If the database fails, the claim is released and the answer is 500, so WeCom retries.
 
 Example: POST /wecom/callback?msg_signature=…&timestamp=…&nonce=… with an encrypted "帮助".
 """
@@ -27,15 +31,19 @@ from datetime import timedelta
 
 import redis
 from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.channels.base import BadMessage, Delivery, Forbidden, message_parts
 from bot.channels.registry import CallbackChannel, callback_channel
+from bot.claim import Claim, Taken
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.messages import CARD_EVENT, Incoming, Reply
+from bot.messages import CARD_EVENT, EVENT, Incoming, Reply
+from bot.models import InboundMessage, OutboundMessage, School
 from bot.outbox import Outbox
+from jobs.outbox import stored_reply
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,7 @@ MAX_BODY = 64 * 1024
 POOL_SIZE = 16
 LATE_RETRY_DELAYS = (2.0, 5.0, 15.0)  # a dispatch that fails after we answered is tried again in the thread
 EXTRA_PARTS_DELAY = timedelta(seconds=2)  # let the passive first part arrive before the outbox sends the rest
+HELD_POLL_SECONDS = 0.05  # how often a re-delivery looks whether the first delivery has finished
 TRANSIENT = (DBAPIError, PoolTimeout, redis.RedisError)  # worth WeCom's retry; anything else is a bug
 SORRY = "抱歉，处理您的消息时出错了，请稍后再试。如多次出现，请联系学校管理员。"
 
@@ -88,16 +97,24 @@ def _callback(platform: str, school: str) -> Response:
 
 def receive(deps: Deps, channel: CallbackChannel, delivery: Delivery) -> Response:
     """Claim the message, dispatch it within the reply budget, and answer."""
-    claim = Claim.for_message(deps, delivery.msg)
-    try:
-        if not claim.take():
-            return Response("", 200)  # a retry or replay of a message already claimed
-    except redis.RedisError:
-        log.exception("cannot claim a message in Redis")
-        return Response("", 503)
+    deadline = time.monotonic() + deps.settings.wecom.reply_budget_seconds
+    msg = delivery.msg
+    claim = Claim.for_message(deps, msg)
+    taken = claim.take()
+    while taken is Taken.HELD and time.monotonic() < deadline:  # another delivery is handling it: wait
+        time.sleep(HELD_POLL_SECONDS)
+        taken = claim.take()
+    if taken is Taken.HELD:
+        return Response("", 503)  # still being handled: WeCom re-sends, and that finds the answer
+    if taken is Taken.DONE:
+        try:
+            earlier = earlier_answer(deps, msg, channel.cards)
+        except TRANSIENT:
+            return Response("", 500)
+        return _passive(deps, channel, delivery, earlier.reply if earlier is not None else None)
     handoff = Handoff()
-    track(executor().submit(work, deps, channel, delivery.msg, claim, handoff))
-    handoff.done.wait(deps.settings.wecom.reply_budget_seconds)
+    track(executor().submit(work, deps, channel, msg, claim, handoff))
+    handoff.done.wait(max(0.0, deadline - time.monotonic()))
     with handoff.lock:
         if not handoff.done.is_set():
             handoff.abandoned = True  # the thread will write the reply to the outbox when it is ready
@@ -107,44 +124,44 @@ def receive(deps: Deps, channel: CallbackChannel, delivery: Delivery) -> Respons
             claim.release()
             return Response("", 500)  # nothing was stored; WeCom retries
         return _passive(deps, channel, delivery, Reply.of(SORRY))
-    if not handoff.parts:
+    return _passive(deps, channel, delivery, handoff.parts[0] if handoff.parts else None)
+
+
+def _passive(deps: Deps, channel: CallbackChannel, delivery: Delivery, reply: Reply | None) -> Response:
+    if reply is None:
         return Response("", 200)
-    return _passive(deps, channel, delivery, handoff.parts[0])
-
-
-def _passive(deps: Deps, channel: CallbackChannel, delivery: Delivery, reply: Reply) -> Response:
     return Response(channel.render_reply(delivery, reply, deps.clock()), mimetype="application/xml")
 
 
-@dataclass
-class Claim:
-    """The Redis half of exactly-once: `<prefix>:inbound:<school>:<msgid>`, held for the dedupe TTL."""
+@dataclass(frozen=True)
+class Answered:
+    """A message handled before, and what a re-delivery of it is answered."""
 
-    redis: redis.Redis
-    key: str | None  # None: the message has no id to de-duplicate on
-    ttl: int
+    reply: Reply | None  # the first part of the stored reply; None: nothing (it went through the outbox)
 
-    @classmethod
-    def for_message(cls, deps: Deps, msg: Incoming) -> Claim:
-        school = msg.school or deps.settings.app.school
-        parts = [school, msg.msg_id] if msg.channel == "wecom" else [school, msg.channel, msg.msg_id]
-        key = deps.key("inbound", *parts) if msg.msg_id else None
-        return cls(deps.redis, key, deps.settings.wecom.dedupe_ttl_seconds)
 
-    def take(self) -> bool:
-        """Claim the message; False if another delivery already has it."""
-        if self.key is None:
-            return True
-        return bool(self.redis.set(self.key, "1", nx=True, ex=self.ttl))
-
-    def release(self) -> None:
-        """Give the message back so the platform's retry is handled."""
-        if self.key is None:
-            return
-        try:
-            self.redis.delete(self.key)
-        except redis.RedisError:
-            log.exception("cannot release claim %s", self.key)
+def earlier_answer(deps: Deps, msg: Incoming, cards: bool) -> Answered | None:
+    """Return what the first delivery of a message answered, or None if it is not recorded (`cards`: the
+    channel shows template cards)."""
+    code = msg.school or deps.settings.app.school
+    with deps.sessions() as db:
+        row = db.execute(
+            select(InboundMessage.reply_type, InboundMessage.reply_payload, InboundMessage.reply)
+            .join(School, School.id == InboundMessage.school_id)
+            .where(School.code == code, InboundMessage.channel == msg.channel, InboundMessage.msg_id == msg.msg_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        pushed = db.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == reply_key(msg, code, 0)))
+    if pushed is not None:  # the first delivery ran past the budget: its reply was sent actively
+        return Answered(None)
+    reply_type, payload, plain = row
+    if reply_type is not None and payload is not None:
+        reply = stored_reply(reply_type, payload)
+    else:  # stored before replies were kept whole
+        reply = Reply.of(plain) if plain else Reply()
+    parts = message_parts(reply, cards=cards)  # the rest, if any, was queued to the outbox the first time
+    return Answered(parts[0] if parts and can_be_passive(msg, parts[0]) else None)
 
 
 @dataclass
@@ -162,6 +179,11 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
     """Dispatch a message; hand the reply to the waiting request, or queue it if the request gave up."""
     try:
         reply, recipient = channel.deliver(msg, deps)
+        # Every message but an event (a tap on a card aside) gets a reply; None: the database had this one.
+        duplicate = reply is None and (msg.kind != EVENT or msg.event == CARD_EVENT) and bool(msg.msg_id)
+        if duplicate:
+            earlier = earlier_answer(deps, msg, channel.cards)
+            reply = earlier.reply if earlier is not None else None
     except Exception as exc:
         with handoff.lock:
             if not handoff.abandoned:
@@ -171,9 +193,12 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
         log.warning("dispatch of %s/%s failed after the reply window; retrying", msg.channel, msg.msg_id)
         retry_late(deps, channel, msg, claim)
         return
+    claim.done()
     parts = message_parts(reply, cards=channel.cards) if reply is not None else []
     passive = 1 if parts and can_be_passive(msg, parts[0]) else 0
-    if len(parts) > passive:
+    if duplicate:  # the first delivery answered or queued everything: only repeat the passive part
+        parts = parts[:passive]
+    elif len(parts) > passive:
         queue_parts(deps, msg, recipient, parts, first=passive)
         if not passive and deps.on_urgent is not None:  # nothing goes back passively: send the card now
             deps.on_urgent()
@@ -182,7 +207,7 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
             handoff.parts = parts[:passive]
             handoff.done.set()
             return
-    if passive:
+    if passive and not duplicate:
         queue_parts(deps, msg, recipient, parts, first=0, last=1)
 
 
@@ -203,11 +228,17 @@ def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim
         except Exception:
             log.warning("late retry of %s/%s failed", msg.channel, msg.msg_id, exc_info=True)
             continue
+        claim.done()
         if reply is not None:
             queue_parts(deps, msg, recipient, message_parts(reply, cards=channel.cards), first=0)
         return
     claim.release()
-    log.error("message %s/%s from %s could not be handled: %r", msg.channel, msg.msg_id, msg.sender, msg.text)
+    log.error("message %s/%s from %s could not be handled", msg.channel, msg.msg_id, msg.sender)
+
+
+def reply_key(msg: Incoming, school_code: str, index: int) -> str:
+    """The outbox dedupe key of part `index` of the reply to a message."""
+    return f"reply:{msg.channel}:{school_code}:{msg.msg_id}:{index}"
 
 
 def queue_parts(deps: Deps, msg: Incoming, recipient: str, parts: list[Reply], first: int,
@@ -221,8 +252,7 @@ def queue_parts(deps: Deps, msg: Incoming, recipient: str, parts: list[Reply], f
                 return
             outbox = Outbox(db, school, now, default_channel=msg.channel)
             for index in range(first, len(parts) if last is None else last):
-                row = outbox.send(recipient, parts[index], purpose="reply",
-                                  dedupe_key=f"reply:{msg.channel}:{school.code}:{msg.msg_id}:{index}")
+                row = outbox.send(recipient, parts[index], purpose="reply", dedupe_key=reply_key(msg, school.code, index))
                 if row is not None and index > 0:
                     row.next_attempt_at = now + EXTRA_PARTS_DELAY
     except Exception:

@@ -1,11 +1,12 @@
 """The scheduler: APScheduler 3.11 in its own process (`contactbot scheduler`; the demo runs it in-process),
-an in-memory job store, explicit job ids, and one active scheduler across processes through a Redis
-lease (jobs/lease.py). Every job is an idempotent `fn(deps) -> int` over our own tables, run once at
-start and then on an interval, so whatever was missed during downtime is caught up from the tables
-(not from APScheduler's misfire handling).
+an in-memory job store, explicit job ids, and one active scheduler across processes through the lease
+(jobs/lease.py, renewed by its own thread). Every job is an idempotent `fn(deps) -> int` over our own
+tables, run once at start and then on an interval, so whatever was missed during downtime is caught up
+from the tables (not from APScheduler's misfire handling). The outbox is not a periodic job: its pump
+(jobs/outbox_pump.py) sends while rows are due and is woken when one is queued.
 
-Jobs: `lease` (renew or take over), `reminders`, `digest`, `confirmations`, `concern-deadlines`
-and `outbox`.
+Jobs: `reminders`, `digest`, `confirmations`, `concern-deadlines` and `evidence`; plus the lease keeper and
+the outbox pump.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial, wraps
 from types import FrameType
 
@@ -26,22 +28,21 @@ from jobs.concern_deadlines import chase_concern_deadlines
 from jobs.confirmations import mark_unconfirmed_records
 from jobs.digest import send_weekly_digest
 from jobs.evidence import fetch_evidence
-from jobs.lease import Lease
-from jobs.outbox import flush_outbox
+from jobs.lease import Lease, LeaseKeeper, database_lock
+from jobs.outbox_pump import Pump
 from jobs.reminders import send_due_reminders
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[Deps], int]
-OUTBOX_SECONDS = 20
 
 
-def leader_only(fn: Job, lease: Lease) -> Job:
-    """Wrap a job so it runs only in the process holding the lease (renewing it first)."""
+def leader_only(fn: Job, held: Callable[[], bool]) -> Job:
+    """Wrap a job so it runs only in the process holding the lease (a local check: no race, no I/O)."""
 
     @wraps(fn)
     def run(deps: Deps) -> int:
-        if not lease.acquire():
+        if not held():
             return 0
         count = fn(deps)
         if count:
@@ -51,44 +52,60 @@ def leader_only(fn: Job, lease: Lease) -> Job:
     return run
 
 
-def make_lease(deps: Deps) -> Lease:
-    """The lease every scheduler process of this deployment competes for."""
-    return Lease(deps.redis, deps.key("scheduler", "lease"), deps.settings.scheduler.lease_seconds)
+def make_keeper(deps: Deps) -> LeaseKeeper:
+    """The lease every scheduler process of this deployment competes for, with its one renewer."""
+    ttl = deps.settings.scheduler.lease_seconds
+    return LeaseKeeper(Lease(deps.redis, deps.key("scheduler", "lease"), ttl), database_lock(deps.engine), ttl)
 
 
-def register(scheduler: BaseScheduler, deps: Deps, lease: Lease | None = None,
-             outbox_seconds: int = OUTBOX_SECONDS) -> None:
-    """Add the jobs with explicit ids; with a lease, only the lease holder runs them."""
+def register(scheduler: BaseScheduler, deps: Deps, held: Callable[[], bool] | None = None) -> None:
+    """Add the periodic jobs with explicit ids; with `held`, only the lease holder runs them."""
     s = deps.settings.scheduler
     start = deps.clock()  # run each job once at start: catch up whatever was missed
-    guard: Callable[[Job], Job] = (lambda fn: leader_only(fn, lease)) if lease else (lambda fn: fn)
+    guard: Callable[[Job], Job] = (lambda fn: leader_only(fn, held)) if held else (lambda fn: fn)
     add = partial(scheduler.add_job, args=[deps], replace_existing=True, coalesce=True, max_instances=1,
                   next_run_time=start)
-    if lease is not None:
-        scheduler.add_job(lease.acquire, "interval", seconds=max(1, s.lease_seconds // 3), id="lease",
-                          replace_existing=True, coalesce=True, max_instances=1, next_run_time=start)
     add(guard(send_due_reminders), "interval", minutes=s.reminders_minutes, id="reminders")
     add(guard(send_weekly_digest), "interval", minutes=s.digest_minutes, id="digest")
     add(guard(mark_unconfirmed_records), "interval", minutes=s.confirmations_minutes, id="confirmations")
     add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
     add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
-    add(guard(flush_outbox), "interval", seconds=outbox_seconds, id="outbox")
 
 
-def build_scheduler(deps: Deps, cls: type[BaseScheduler] = BlockingScheduler,
-                    outbox_seconds: int = OUTBOX_SECONDS) -> tuple[BaseScheduler, Lease]:
-    """Make a scheduler (in-memory job store, a small thread pool) with the jobs and its lease."""
-    scheduler = cls(timezone=deps.settings.tz, executors={"default": ThreadPoolExecutor(4)},
-                    job_defaults={"misfire_grace_time": 300})
-    lease = make_lease(deps)
-    register(scheduler, deps, lease, outbox_seconds)
-    return scheduler, lease
+@dataclass
+class Scheduler:
+    """One scheduler process's parts: the periodic jobs, the lease keeper and the outbox pump."""
+
+    jobs: BaseScheduler
+    keeper: LeaseKeeper
+    pump: Pump
+
+    def start(self, paused: bool = False) -> None:
+        """Take (or wait for) the lease, start the pump, then the jobs (blocking for a BlockingScheduler)."""
+        self.keeper.start()
+        self.pump.start()
+        self.jobs.start(paused=paused)
+
+    def stop(self) -> None:
+        """Stop the jobs and the pump (the rows in hand finish), then give the lease up."""
+        if self.jobs.running:
+            self.jobs.shutdown(wait=False)
+        self.pump.stop()
+        self.keeper.stop()
 
 
-def start_background_scheduler(deps: Deps, outbox_seconds: int = OUTBOX_SECONDS) -> BackgroundScheduler:
-    """Start the jobs in a background thread of this process (the demo, which flushes every few seconds)."""
-    scheduler, _ = build_scheduler(deps, BackgroundScheduler, outbox_seconds)
-    assert isinstance(scheduler, BackgroundScheduler)
+def build_scheduler(deps: Deps, cls: type[BaseScheduler] = BlockingScheduler) -> Scheduler:
+    """Make a scheduler (in-memory job store, a small thread pool) with its lease keeper and outbox pump."""
+    jobs = cls(timezone=deps.settings.tz, executors={"default": ThreadPoolExecutor(4)},
+               job_defaults={"misfire_grace_time": 300})
+    keeper = make_keeper(deps)
+    register(jobs, deps, keeper.held)
+    return Scheduler(jobs, keeper, Pump(deps, keeper.held))
+
+
+def start_background_scheduler(deps: Deps) -> Scheduler:
+    """Start the jobs and the outbox pump in background threads of this process (the demo)."""
+    scheduler = build_scheduler(deps, BackgroundScheduler)
     scheduler.start()
     return scheduler
 
@@ -96,19 +113,19 @@ def start_background_scheduler(deps: Deps, outbox_seconds: int = OUTBOX_SECONDS)
 def run_scheduler(deps: Deps) -> int:
     """Run the scheduler in the foreground until SIGTERM or Ctrl+C (`contactbot scheduler`)."""
     if not deps.settings.redis.url:
-        log.warning("未配置 Redis：调度器的互斥锁仅在本进程内有效，请只运行一个 contactbot scheduler")
-    scheduler, lease = build_scheduler(deps, BlockingScheduler)
+        log.warning("未配置 Redis：调度器的互斥锁仅在本机有效，请只在一台机器上运行 contactbot scheduler")
+    scheduler = build_scheduler(deps, BlockingScheduler)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        if scheduler.running:  # a second SIGTERM while shutting down changes nothing
-            scheduler.shutdown(wait=False)
+        if scheduler.jobs.running:  # a second SIGTERM while shutting down changes nothing
+            scheduler.jobs.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler %s started (standby until it holds the lease)", lease.holder)
+    log.info("scheduler %s started (standby until it holds the lease)", scheduler.keeper.holder)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        lease.release()
+        scheduler.stop()
     return 0

@@ -39,6 +39,29 @@ def test_student_count_is_in_the_reply(leader: Simulator) -> None:
     assert "学生8人" in reply and "11月24日" in reply and "食堂" in reply
 
 
+@pytest.mark.parametrize(
+    ("text", "shown", "not_shown"),
+    [
+        # a counselor who came along: named as such, the visit stays the sender's own
+        ("昨晚和王丽一起去12号楼宿舍看望学生，共计6人，聊了考研", ("11月24日", "宿舍", "同行：王丽", "学生6人"), ("对象",)),
+        # a talk in everyday words, the name after the title, a date in Chinese numerals
+        ("二十三号跟辅导员王建军聊了聊 他想考博", ("11月23日", "与辅导员/思政课教师面对面交流", "对象：王建军"), ()),
+        # several teachers at one talk
+        ("和王丽、王建军两位辅导员座谈 了解学生思想动态", ("对象：", "王丽", "王建军"), ("同行",)),
+        # a total at the end of the message
+        ("去计算机学院宿舍走访 跟同学们聊了聊期末复习 一共八个", ("宿舍", "学生8人"), ()),
+        # a hedged count is no count: nothing is claimed that was not said
+        ("去计算机学院宿舍走访 跟同学们聊了聊期末复习 大概二十个", ("宿舍",), ("学生20人",)),
+    ],
+)
+def test_the_reply_shows_each_slot_understood(leader: Simulator, text: str, shown: tuple[str, ...],
+                                              not_shown: tuple[str, ...]) -> None:
+    reply = leader.say(text)
+    assert "已记录" in reply
+    assert all(part in reply for part in shown), reply
+    assert not any(part in reply for part in not_shown), reply
+
+
 def test_backdated_record_is_marked(leader: Simulator) -> None:
     reply = leader.say("11月20日去机械学院听了一节课 学生40人 聊了学习")
     assert "补记" in reply

@@ -8,7 +8,8 @@ reply, the others through the outbox.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from bot.channels.xml import Node, elements, write_fields
 from bot.messages import CARD_EVENT, Incoming, Reply
 
 MAX_TEXT_BYTES = 2048  # WeCom and WeChat cut text messages longer than this
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 class Forbidden(Exception):
@@ -36,14 +38,6 @@ class Delivery:
     reply_from: str  # the platform's ToUserName (corp id or the account's original id)
 
 
-@dataclass(frozen=True)
-class Sent:
-    """One API call a push made: the request body and the platform's answer (a card's response_code)."""
-
-    body: dict[str, Any]
-    result: dict[str, Any]
-
-
 class Channel(Protocol):
     """An adapter: verify and read callbacks, render passive replies, push messages."""
 
@@ -54,7 +48,27 @@ class Channel(Protocol):
     def parse(self, args: dict[str, str], body: bytes, now: datetime) -> Delivery: ...
     def verify_url(self, args: dict[str, str]) -> str: ...
     def render_reply(self, delivery: Delivery, reply: Reply, now: datetime) -> str: ...
-    def push(self, recipient: str, reply: Reply, task_prefix: str = "") -> list[Sent]: ...
+    def parts(self, reply: Reply) -> list[Reply]: ...
+    def send_part(self, recipient: str, part: Reply, step: Step) -> dict[str, Any]: ...
+
+
+@dataclass
+class Step:
+    """One part of an outbox row as the outbox sends it: its stable id, the invisible variant that keeps
+    it apart from an identical earlier message, and a media id uploaded for it (kept before it is sent,
+    so a retry is byte-identical).
+
+    `id` is `ob<row id>p<part>`; a template card puts it in `task_id`, which WeCom wants unique per app.
+    """
+
+    id: str
+    variant: int = 0
+    media_id: str | None = None
+    keep_media: Callable[[str], None] = field(default=lambda media_id: None)
+
+    def vary(self, text: str) -> str:
+        """Return text made distinct from an identical earlier message by invisible zero-width spaces."""
+        return text + ZERO_WIDTH_SPACE * self.variant if text else text
 
 
 def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:

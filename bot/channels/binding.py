@@ -18,6 +18,7 @@ from sqlalchemy import ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.models import Base, Person, School
+from bot.redis_health import if_up
 from bot.roles import ADMIN, COUNSELOR, STUDENT
 
 CODE_TTL = timedelta(hours=72)
@@ -79,7 +80,7 @@ def issue_code(db: Session, school: School, student: Person, issuer: Person | No
 def bind(db: Session, r: redis.Redis, tries_key: str, school: School, openid: str, code: str,
          now: datetime) -> str:
     """Bind an OpenID with a code; return what to tell the sender."""
-    tries = int(r.get(tries_key) or 0)
+    tries = int(if_up(lambda: r.get(tries_key), None) or 0)  # no limit while Redis is away
     if tries >= MAX_TRIES_PER_HOUR:
         return "尝试次数过多，请一小时后再试，或联系辅导员重新生成绑定码。"
     row = db.scalar(select(BindCode).where(BindCode.school_id == school.id, BindCode.code == code,
@@ -88,7 +89,7 @@ def bind(db: Session, r: redis.Redis, tries_key: str, school: School, openid: st
         pipe = r.pipeline()
         pipe.incr(tries_key)
         pipe.expire(tries_key, 3600)
-        pipe.execute()
+        if_up(pipe.execute, [])
         return "绑定码无效或已过期。请向辅导员或管理员索取新的绑定码，然后发送“绑定 六位数字”。"
     person = db.get(Person, row.person_id)
     if person is None or not person.active:
@@ -98,7 +99,7 @@ def bind(db: Session, r: redis.Redis, tries_key: str, school: School, openid: st
         return f"您的微信已绑定{other.name}，不能再绑定其他人。如有误，请联系管理员。"
     person.openid = openid
     row.used_at, row.used_openid = now, openid
-    r.delete(tries_key)
+    if_up(lambda: r.delete(tries_key), 0)
     return f"绑定成功！{person.name}，您好。现在可以直接在这里给我发消息了，发送“帮助”查看用法。"
 
 

@@ -20,7 +20,7 @@ import redis
 import requests
 from wechatpy.crypto import WeChatCrypto
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, Sent, incoming_from, message_parts, passive_xml
+from bot.channels.base import BadMessage, Delivery, Forbidden, Step, incoming_from, message_parts, passive_xml
 from bot.channels.binding import BIND_PATTERN, bind, person_for_openid
 from bot.channels.wecom import Undeliverable, open_envelope
 from bot.channels.wecom_api import Api, ApiError, TokenSource
@@ -110,29 +110,30 @@ class OfficialChannel:
             cache_key=key(self.settings, "wechat-token", o.app_id))
         return Api(o.api_base_url, tokens, self.redis, self.http)
 
-    def push(self, openid: str, reply: Reply, task_prefix: str = "") -> list[Sent]:
-        """Send customer-service messages to a follower (text, or news for a card; a choice as its question)."""
-        api = self.api()
-        sent = []
-        for body in self.bodies(openid, reply):
-            try:
-                sent.append(Sent(body, api.call("message/custom/send", body)))
-            except ApiError as exc:
-                if exc.errcode == OUT_OF_WINDOW:
-                    raise Undeliverable(exc.errcode, exc.errmsg) from None
-                raise
-        return sent
+    def parts(self, reply: Reply) -> list[Reply]:
+        """Return the messages a reply is sent as (customer-service messages carry no files)."""
+        return message_parts(reply)
 
-    def bodies(self, openid: str, reply: Reply) -> list[dict[str, Any]]:
-        """Return the message/custom/send bodies of a reply's messages."""
-        out: list[dict[str, Any]] = []
-        for part in message_parts(reply):
-            if part.card is not None:
-                article = {"title": part.card.title, "description": part.card.description, "url": part.card.url}
-                out.append({"touser": openid, "msgtype": "news", "news": {"articles": [article]}})
-            else:
-                out.append({"touser": openid, "msgtype": "text", "text": {"content": part.text or part.markdown}})
-        return out
+    def send_part(self, openid: str, part: Reply, step: Step) -> dict[str, Any]:
+        """Send one customer-service message to a follower (text, or news for a card); return the answer.
+
+        The Official Account API has no duplicate check: a retry after a lost answer may arrive twice.
+        """
+        path, body = self.request(openid, part, step)
+        try:
+            return self.api().call(path, body)
+        except ApiError as exc:
+            if exc.errcode == OUT_OF_WINDOW:
+                raise Undeliverable(exc.errcode, exc.errmsg) from None
+            raise
+
+    def request(self, openid: str, part: Reply, step: Step) -> tuple[str, dict[str, Any]]:
+        """Return the API path and body that send one message (text, or news for a card)."""
+        if part.card is not None:
+            article = {"title": part.card.title, "description": step.vary(part.card.description), "url": part.card.url}
+            return "message/custom/send", {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
+        return "message/custom/send", {"touser": openid, "msgtype": "text",
+                                       "text": {"content": step.vary(part.text or part.markdown)}}
 
 
 def sign(*parts: str) -> str:

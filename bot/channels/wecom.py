@@ -25,7 +25,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, Sent, incoming_from, message_parts, passive_xml
+from bot.channels.base import BadMessage, Delivery, Forbidden, Step, incoming_from, message_parts, passive_xml
 from bot.channels.template_card import card_json
 from bot.channels.wecom_api import Api, ApiError, TokenSource
 from bot.channels.xml import Node, XMLRefused, flat_fields, read_fields, read_tree
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 # What wechatpy and the standard library raise for validly signed garbage (not a WeChatException).
 DECRYPT_ERRORS = (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError, TypeError)
 DISPATCHED_EVENTS = frozenset({"enter_agent", CARD_EVENT})  # others (view, LOCATION, contact changes) need none
+DUPLICATE_CHECK_SECONDS = 4 * 3600  # WeCom's longest duplicate-check window (its default is 30 minutes)
+DUPLICATE_CHECK = {"enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_CHECK_SECONDS}
 MENU = [  # the app's menu: each button sends its command word as a click event
     {"type": "click", "name": "记录", "key": "记录"},
     {"type": "click", "name": "进度", "key": "进度"},
@@ -133,33 +135,40 @@ class WecomChannel:
             cache_key=key(self.settings, "wecom-token", self.app.corp_id, self.app.agent_id))
         return Api(self.settings.wecom.api_base_url, tokens, self.redis, self.http)
 
-    def push(self, recipient: str, reply: Reply, task_prefix: str = "") -> list[Sent]:
-        """Send a reply to one member (text, markdown, textcard, template card, card update, file).
+    def parts(self, reply: Reply) -> list[Reply]:
+        """Return the messages a reply is sent as, in order; an attachment is a last message of its own.
 
-        A template card's task_id is `<task_prefix>p<part>`: the outbox passes "ob<row id>", so a retry
-        sends the same id and a card is never sent twice under two ids.
+        A card update without a response_code (a tap's own card, redrawn by the passive reply) is not sent.
+        """
+        parts = [p for p in message_parts(reply, cards=True) if p.update is None or p.update.response_code]
+        return parts + [Reply(attachment=reply.attachment)] if reply.attachment is not None else parts
+
+    def send_part(self, recipient: str, part: Reply, step: Step) -> dict[str, Any]:
+        """Send one message (message/send, or update_template_card for a card update); return WeCom's answer
+        (msgid, response_code…).
+
+        The body is the same bytes on every retry of the step, with WeCom's duplicate check on: a retry
+        whose first try got through (its answer lost, or the sender killed) is dropped by WeCom. A template
+        card's task_id is the step's id, so a retry of the card cannot be a second card either.
         """
         api = self.api()
-        sent = [Sent(body, self._call(api, recipient, path, body)) for path, body in self.calls(recipient, reply,
-                                                                                                 task_prefix)]
-        if reply.attachment is not None:
-            body = self.file_payload(api, recipient, reply.attachment)
-            if body is not None:
-                sent.append(Sent(body, self._call(api, recipient, "message/send", body)))
-        return sent
+        if part.attachment is not None:
+            media_id = step.media_id or self.upload(api, part.attachment)
+            if media_id is None:  # the message itself went out; a cleaned-up file is not worth a failure
+                log.warning("attachment %s for %s no longer exists; sent without it", part.attachment.path, recipient)
+                return {"skipped": "file gone"}
+            step.keep_media(media_id)
+            body = {"touser": recipient, "agentid": self.app.agent_id, "safe": 0, "msgtype": "file",
+                    "file": {"media_id": media_id}, **DUPLICATE_CHECK}
+            return self._call(api, recipient, "message/send", body)
+        path, body = self.request(recipient, part, step)
+        return self._call(api, recipient, path, body)
 
-    def calls(self, recipient: str, reply: Reply, task_prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
-        """Return the API calls (path, body) that send a reply's messages, attachment aside."""
-        out: list[tuple[str, dict[str, Any]]] = []
-        for index, part in enumerate(message_parts(reply, cards=True)):
-            if part.update is not None:
-                if part.update.response_code:  # a tap's own card is redrawn by the passive reply only
-                    out.append(("message/update_template_card", self.update_payload(recipient, part.update)))
-                continue
-            if part.choice is not None and not task_prefix:
-                raise ValueError("a template card is sent by the outbox, which gives its task id")
-            out.append(("message/send", self.payload(recipient, part, task_id=f"{task_prefix}p{index}")))
-        return out
+    def request(self, recipient: str, part: Reply, step: Step) -> tuple[str, dict[str, Any]]:
+        """Return the API path and body that send one message (a file aside: it is uploaded first)."""
+        if part.update is not None:
+            return "message/update_template_card", self.update_payload(recipient, part.update)
+        return "message/send", {**self.payload(recipient, part, step), **DUPLICATE_CHECK}
 
     def _call(self, api: Api, recipient: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         card = path != "message/send" or body.get("msgtype") == "template_card"
@@ -176,30 +185,28 @@ class WecomChannel:
             raise Undeliverable(81013, f"invaliduser {recipient}")
         return result
 
-    def file_payload(self, api: Api, recipient: str, attachment: Attachment) -> dict[str, Any] | None:
-        """Upload a file (media/upload, type file) and return the message/send body that shares it."""
+    def upload(self, api: Api, attachment: Attachment) -> str | None:
+        """Upload a file (media/upload, type file, kept 3 days by WeCom); None if the file is gone."""
         path = Path(attachment.path)
-        if not path.is_file():  # the message itself went out; a cleaned-up file is not worth a failure
-            log.warning("attachment %s for %s no longer exists; sent without it", path, recipient)
+        if not path.is_file():
             return None
         with path.open("rb") as fh:
             result = api.call("media/upload", params={"type": "file"}, files={"media": (attachment.name, fh)})
-        return {"touser": recipient, "agentid": self.app.agent_id, "safe": 0, "msgtype": "file",
-                "file": {"media_id": str(result.get("media_id", ""))}}
+        return str(result.get("media_id", ""))
 
-    def payload(self, recipient: str, part: Reply, task_id: str = "") -> dict[str, Any]:
+    def payload(self, recipient: str, part: Reply, step: Step) -> dict[str, Any]:
         """Return the message/send body for one message."""
         body: dict[str, Any] = {"touser": recipient, "agentid": self.app.agent_id, "safe": 0}
         if part.choice is not None:
-            body.update(msgtype="template_card", template_card=card_json(part.choice, task_id))
+            body.update(msgtype="template_card", template_card=card_json(part.choice, step.id))
         elif part.card is not None:
             card = part.card
-            body.update(msgtype="textcard", textcard={"title": card.title, "description": card.description,
+            body.update(msgtype="textcard", textcard={"title": card.title, "description": step.vary(card.description),
                                                        "url": card.url, "btntxt": card.button})
         elif part.markdown:
-            body.update(msgtype="markdown", markdown={"content": part.markdown})
+            body.update(msgtype="markdown", markdown={"content": step.vary(part.markdown)})
         else:
-            body.update(msgtype="text", text={"content": part.text})
+            body.update(msgtype="text", text={"content": step.vary(part.text)})
         return body
 
     def update_payload(self, recipient: str, update: CardUpdate) -> dict[str, Any]:

@@ -9,7 +9,9 @@ Example: `api.call("message/send", {"touser": "zhaojianguo01", "msgtype": "text"
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,9 +69,11 @@ class Api:
              files: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """POST to `cgi-bin/<path>` with the access token; refresh it at most once on a token error."""
         token = self.token()
+        body = json_body(payload) if payload is not None else None
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else None
         for refreshes in range(MAX_TOKEN_REFRESHES + 1):
             query = {**(params or {}), "access_token": token}
-            result = self._request("POST", f"cgi-bin/{path}", params=query, json=payload, files=files)
+            result = self._request("POST", f"cgi-bin/{path}", params=query, data=body, headers=headers, files=files)
             code = int(result.get("errcode", 0) or 0)
             if code in TOKEN_ERRORS and refreshes < MAX_TOKEN_REFRESHES:
                 log.info("access token rejected (%s); fetching a new one", code)
@@ -100,8 +104,15 @@ class Api:
         raise AssertionError("unreachable")
 
     def token(self, stale: str | None = None) -> str:
-        """Return the cached access token, fetching a new one if none is cached or `stale` was rejected."""
-        cached = self.redis.get(self.tokens.cache_key)
+        """Return the cached access token, fetching a new one if none is cached or `stale` was rejected.
+
+        The cache is Redis, shared by every process; while Redis is away, this process's own copy.
+        """
+        key = self.tokens.cache_key
+        try:
+            cached = self.redis.get(key)
+        except redis.RedisError:
+            cached = _local_token(key)
         if cached and cached != stale:
             return str(cached)
         result = self._request("GET", self.tokens.path, params=dict(self.tokens.params))
@@ -111,7 +122,11 @@ class Api:
             raise ApiError(-1, "gettoken answered without an access_token")
         expires_in = int(result.get("expires_in", 7200) or 7200)
         ttl = max(60, expires_in - TOKEN_MARGIN_SECONDS)
-        self.redis.set(self.tokens.cache_key, token, ex=ttl)
+        _LOCAL_TOKENS[key] = (token, time.monotonic() + ttl)
+        try:
+            self.redis.set(key, token, ex=ttl)
+        except redis.RedisError:
+            log.warning("Redis is away: the access token is cached in this process only")
         return token
 
     def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -140,6 +155,19 @@ class Api:
         if not isinstance(result, dict):
             raise TransportError(f"{method} {path}: unexpected JSON")
         return result
+
+
+_LOCAL_TOKENS: dict[str, tuple[str, float]] = {}  # cache key → (token, monotonic expiry), for when Redis is away
+
+
+def _local_token(key: str) -> str | None:
+    token, until = _LOCAL_TOKENS.get(key, ("", 0.0))
+    return token if token and time.monotonic() < until else None
+
+
+def json_body(payload: Mapping[str, Any]) -> bytes:
+    """Serialise a request body the same way every time (UTF-8, fixed separators, keys in given order)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def check(result: Mapping[str, Any]) -> None:

@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.kv import key
 from bot.models import Concern, Person, School
 from bot.parse.text import normalise, strip_noise
+from bot.redis_health import REDIS_DOWN
 
 _INSULT = re.compile(
     r"傻[逼比b屄]|(?<![a-z])(?:sb|tmd|nmsl|cnm)(?![a-z])|煞笔|沙比|脑残|智障|垃圾学校|狗屎|去你妈|你妈的?|他妈的|草泥马|操你|艹你"
@@ -39,16 +40,22 @@ def classify_abuse(text: str) -> str | None:
 
 
 def over_rate_limit(r: redis.Redis, settings: Settings, school: School, sender: Person) -> bool:
-    """Count one concern from the sender; tell whether this one exceeds the limit (TTL'd Redis counter)."""
+    """Count one concern from the sender; tell whether this one exceeds the limit (TTL'd Redis counter).
+
+    While Redis is away the limit is skipped: the concern is kept and routed as usual.
+    """
     c = settings.concerns
     k = key(settings, "rate", "concern", school.code, sender.userid)
     window = c.rate_limit_window_minutes * 60
     pipe = r.pipeline()
     pipe.incr(k)
     pipe.ttl(k)
-    count, ttl = pipe.execute()
-    if int(ttl) < 0:  # a new counter (or one that lost its TTL): the window starts now
-        r.expire(k, window)
+    try:
+        count, ttl = pipe.execute()
+        if int(ttl) < 0:  # a new counter (or one that lost its TTL): the window starts now
+            r.expire(k, window)
+    except REDIS_DOWN:
+        return False
     return int(count) > c.rate_limit_count
 
 

@@ -30,6 +30,8 @@ ACTION_ZH = {
     "concern.deadline": "更改办结期限",
     "concern.reveal_sender": "查看匿名提问人身份",
     "roster.import": "导入花名册",
+    "outbox.retry": "重新发送失败的消息",
+    "outbox.acknowledge": "确认未送达的危机预警已另行处理",
 }
 
 

@@ -25,6 +25,7 @@ from bot.console import (
     exports,
     links,
     login,
+    outbox_page,
     overview,
     people,
     records,
@@ -91,6 +92,11 @@ ROUTES: tuple[Route, ...] = (
     Route("/console/concerns/groups/<int:group_id>/reply", "group_reply", concern_board.reply_group,
           frozenset({ADMIN}), ("POST",)),
     Route("/console/audit", "audit", audit_log.show_audit, OVERSIGHT),
+    Route("/console/outbox", "outbox", outbox_page.show_outbox, OVERSIGHT),
+    Route("/console/outbox/<int:row_id>/retry", "outbox_retry", outbox_page.retry_one, EDITORS, ("POST",)),
+    Route("/console/outbox/retry-failed", "outbox_retry_failed", outbox_page.retry_failed, EDITORS, ("POST",)),
+    Route("/console/outbox/<int:row_id>/acknowledge", "outbox_acknowledge", outbox_page.acknowledge_alert, EDITORS,
+          ("POST",)),
     Route("/console/exports", "exports", exports.show_exports, ALL),
     Route("/console/exports/progress.xlsx", "export_progress", exports.progress_xlsx, STAFF),
     Route("/console/exports/records.<fmt>", "export_records", exports.records_file, ALL),
@@ -173,7 +179,7 @@ def template_globals() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "viewer": viewer, "nav": _nav(viewer.role) if viewer else [],
             "school_title": _school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
             "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
-            "OBLIGATION_ZH": OBLIGATION_ZH}
+            "OBLIGATION_ZH": OBLIGATION_ZH, "crisis_banner": outbox_page.crisis_banner}
 
 
 NAV = (  # (endpoint, label, roles)
@@ -184,6 +190,7 @@ NAV = (  # (endpoint, label, roles)
     ("console.concerns", "问题反映", ALL),
     ("console.exports", "导出", ALL),
     ("console.audit", "操作日志", OVERSIGHT),
+    ("console.outbox", "发件箱", OVERSIGHT),
 )
 
 

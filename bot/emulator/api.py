@@ -4,11 +4,13 @@ WeCom does, errcodes included.
 
 Pushed messages are kept per recipient in Redis, so the chat page shows reminders and digests.
 Template cards are checked against WeCom's field rules (`card_rules`; errcode 40058 says which rule);
-a task_id is taken once per app (42014 after, unless the request is the identical one with
-enable_duplicate_check, which is dropped as WeCom drops a duplicate); each card sent, and each tap on
-one, gets a response_code good for one update_template_card within 72 hours.
+a task_id is taken once per app (42014 after); each card sent, and each tap on one, gets a
+response_code good for one update_template_card within 72 hours.
 Tests inject faults: POST /emulator/api/faults {"path": "message/send", "errcode": 42001} makes
-the next call to that path fail once with that errcode.
+the next call to that path fail once with that errcode ({"lose_answer": true}: deliver, then answer
+HTTP 504, as a lost answer looks to the caller). A message/send with `enable_duplicate_check: 1`
+that repeats a request delivered within its `duplicate_check_interval` is answered as the first was
+(its msgid, a card's response_code) and not delivered again, as WeCom drops a duplicate.
 
 Example: GET /emulator/cgi-bin/gettoken?corpid=…&corpsecret=… → {"errcode": 0, "access_token": "…"}.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import secrets
 import time
@@ -29,6 +32,7 @@ from bot.emulator import emulator_bp
 from bot.emulator.card_rules import card_problem
 
 TOKEN_TTL = 7200
+DUPLICATE_CHECK_MAX = 4 * 3600  # WeCom's longest duplicate-check interval
 INBOX_TTL = 7 * 86400
 INBOX_MAX = 500
 RESPONSE_CODE_SECONDS = 72 * 3600
@@ -140,43 +144,43 @@ def message_send() -> Response:
                                                                                                    dict):
         return _answer("message/send", {"errcode": 40008, "errmsg": "invalid message type"})
     recipients = [u for u in str(body.get("touser", "")).split("|") if u]
-    if msgtype == "template_card":
-        return _send_card(body, recipients)
-    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+    deps = _deps()
+    deps.redis.rpush(deps.key("emulator", "bodies", "message/send"), request.get_data())
+    deps.redis.expire(deps.key("emulator", "bodies", "message/send"), INBOX_TTL)
+    lose_answer = deps.redis.lpop(deps.key("emulator", "lose", "message/send")) is not None
+    earlier = _earlier_send(body)
+    if earlier is not None:  # WeCom's duplicate check: the same request again within the interval is dropped
+        return _answer("message/send", earlier)
+    refusal = _card_refusal(body) if msgtype == "template_card" else None
+    if refusal is not None:
+        return _answer("message/send", refusal)
+    answer: dict[str, Any] = {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": secrets.token_urlsafe(16)}
+    result = _answer("message/send", answer)
     if result.get_json()["errcode"] == 0:  # type: ignore[index]
         content = dict(body[msgtype])
+        if msgtype == "template_card":
+            task_id = str(content["task_id"])
+            deps.redis.set(deps.key("emulator", "task", task_id), "1", ex=INBOX_TTL)
+            answer["response_code"] = issue_response_code(deps, task_id, recipients)
+            result = jsonify(answer)
+        _remember_send(body, answer)
         if msgtype == "file":
-            deps = _deps()
             content["name"] = deps.redis.get(deps.key("emulator", "media", str(content.get("media_id", "")))) or "文件"
         _store(recipients, {"msgtype": msgtype, msgtype: content})
+        if lose_answer:  # delivered, but the answer never reaches the caller
+            return Response("upstream timed out", status=504)
     return result
 
 
-def _send_card(body: dict[str, Any], recipients: list[str]) -> Response:
-    """Send a template card: check it, take its task_id once, and answer with a response_code."""
+def _card_refusal(body: dict[str, Any]) -> dict[str, Any] | None:
+    """Why WeCom would refuse a template card: a broken field rule (40058), or its task_id taken (42014)."""
     card = body["template_card"]
     problem = card_problem(card, update=False)
     if problem is not None:
-        return _answer("message/send", {"errcode": INVALID_PARAMETER, "errmsg": f"invalid template_card: {problem}"})
-    deps = _deps()
-    task_key = deps.key("emulator", "task", str(card["task_id"]))
-    request_json = json.dumps(body, ensure_ascii=False, sort_keys=True)
-    earlier = deps.redis.get(task_key)
-    if earlier is not None:
-        first = json.loads(str(earlier))
-        if body.get("enable_duplicate_check") == 1 and first["request"] == request_json:
-            return _answer("message/send", first["answer"])  # a duplicate: dropped, answered as the first
-        return _answer("message/send", {"errcode": TASK_EXISTS, "errmsg": "taskid has existed"})
-    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": secrets.token_hex(8),
-                                      "response_code": ""})
-    answer: dict[str, Any] = result.get_json()  # type: ignore[assignment]
-    if answer["errcode"] != 0:
-        return result
-    answer["response_code"] = issue_response_code(deps, str(card["task_id"]), recipients)
-    deps.redis.set(task_key, json.dumps({"request": request_json, "answer": answer}, ensure_ascii=False),
-                   ex=INBOX_TTL)
-    _store(recipients, {"msgtype": "template_card", "template_card": card})
-    return jsonify(answer)
+        return {"errcode": INVALID_PARAMETER, "errmsg": f"invalid template_card: {problem}"}
+    if _deps().redis.exists(_deps().key("emulator", "task", str(card["task_id"]))):
+        return {"errcode": TASK_EXISTS, "errmsg": "taskid has existed"}
+    return None
 
 
 def issue_response_code(deps: Deps, task_id: str, userids: list[str]) -> str:
@@ -215,6 +219,28 @@ def update_template_card() -> Response:
         _store([str(u) for u in userids], {"msgtype": "update_template_card", "task_id": entry["task_id"],
                                            "template_card": body["template_card"]})
     return result
+
+
+def _send_key(body: dict[str, Any]) -> str | None:
+    """The duplicate-check key of a message/send request that asks for it (the whole request's JSON)."""
+    if body.get("enable_duplicate_check") != 1:
+        return None
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _deps().key("emulator", "sent", hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _earlier_send(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer to the same request delivered within its duplicate_check_interval, if any."""
+    key = _send_key(body)
+    found = _deps().redis.get(key) if key else None
+    return json.loads(str(found)) if found else None
+
+
+def _remember_send(body: dict[str, Any], answer: dict[str, Any]) -> None:
+    key = _send_key(body)
+    if key:
+        interval = min(DUPLICATE_CHECK_MAX, int(body.get("duplicate_check_interval") or 1800))
+        _deps().redis.set(key, json.dumps(answer), ex=interval)
 
 
 @emulator_bp.post("/cgi-bin/message/custom/send")
@@ -274,8 +300,15 @@ def add_fault() -> Response:
     """Make the next call(s) to an API path fail with an errcode (tests and demonstrations)."""
     body = request.get_json(silent=True) or {}
     deps = _deps()
-    key = deps.key("emulator", "faults", str(body.get("path", "")))
+    kind = "lose" if body.get("lose_answer") else "faults"  # lose_answer: deliver, then answer HTTP 504
+    key = deps.key("emulator", kind, str(body.get("path", "")))
     for _ in range(int(body.get("times", 1))):
         deps.redis.rpush(key, int(body.get("errcode", -1)))
     deps.redis.expire(key, 3600)
     return jsonify(ok=True)
+
+
+def sent_bodies(deps: Deps) -> list[bytes]:
+    """The raw message/send request bodies received, in order (tests check that retries are identical)."""
+    raw = deps.redis.lrange(deps.key("emulator", "bodies", "message/send"), 0, -1)
+    return [item.encode() if isinstance(item, str) else item for item in raw]  # type: ignore[union-attr]

@@ -2,7 +2,7 @@
 
 Example message: "昨天下午开了个学生座谈会 十五名学生代表参加" from a leader ->
 Parsed(intent="log_contact", kind="face_to_face", venue="talk", date=yesterday, students=15, ...).
-The contract (shared/spec/parse-contract.md) fixes the JSON fields; the rest serves the handlers' follow-up questions.
+The contract (docs/parse-contract.md) fixes the JSON fields; the rest serves the handlers' follow-up questions.
 """
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ from datetime import date
 
 from bot.parse.concerns import categorise, category_scores, is_anonymous, is_crisis
 from bot.parse.counts import count_half_days, count_students
-from bot.parse.dates import find_date, find_part_of_day
+from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
+from bot.parse.episodes import main_episode
 from bot.parse.intents import (
+    asks_about_own_mentees,
+    asks_for_figures,
+    asks_own_standing,
     asks_who_is_behind,
     find_ticket,
     is_chatter,
@@ -24,14 +28,15 @@ from bot.parse.intents import (
     is_snooze,
     is_undo,
 )
-from bot.parse.names import NameMatch, match_names
+from bot.parse.names import Mention, NameMatch, match_names
 from bot.parse.parsed import Parsed
 from bot.parse.people import MENTEE_ROLES, STAFF_ROLES, People, PersonRef
 from bot.parse.places import find_group, find_place
 from bot.parse.snooze import find_reason, find_resume_day
 from bot.parse.text import normalise, strip_noise
 from bot.parse.topics import find_topics
-from bot.parse.venues import classify_contact
+from bot.parse.typos import fold_typos
+from bot.parse.venues import Contact, classify_contact
 
 __all__ = ["Edit", "Parsed", "People", "PersonRef", "parse", "parse_edit"]
 
@@ -43,20 +48,15 @@ _REQUEST = re.compile(
 )
 _CONTACT_VERB = re.compile(
     r"去|到|走访|看望|探望|慰问|参加|出席|听了|听课|旁听|讲了|讲授|主讲|授课|上了|开了|召开|举办|组织了|和|跟|与|同|约|谈|聊|见|陪"
-    r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与"
+    r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与|回答|回复|答疑|解答|发了|问了"
 )
+# A leader's report asks for something only when it requests or questions outright.
+_ASKS = re.compile(r"[?？]|吗|呢|怎么|为什么|为啥|咋|能否|能不能|可否|是否")
 # What a counselor or teacher did themselves, when they report a contact rather than raise a concern.
 _OWN_VISIT = re.compile(r"去|到|走访|看望|探望|慰问|参加|出席|听了|旁听|讲了|主讲|授课|上了|开了|召开|组织了|查寝")
 _CONCERN_CUE = re.compile(
     r"[?？]|吗|呢|问题|困难|反映|太|不够|没有|缺|坏|差|难|希望|建议|请|能否|能不能|怎么|为什么|为啥|咋"
 )
-# A plan, not a report: "明天去宿舍看看" records nothing yet.
-# 准备/打算 name a plan of the sender's only before what they will do ("他们在准备四级" is the students').
-_PLANNED = re.compile(
-    r"明天|明日|明晚|后天|下周|下个?(?:星期|礼拜)|将于|将要|下次"
-    r"|(?:打算|准备|计划)(?:再|先|下午|晚上|周.)?(?:去|到|参加|出席|和|跟|与|约|找|在|给|听|看望|走访|召开|组织)"
-)
-_DONE = re.compile(r"已|完成|(?<![约定好])了|过(?!几天|两天)")
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 
 
@@ -85,45 +85,79 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
 
 
 def _parse_staff(t: str, sender: str, today: date, people: People, person: PersonRef | None) -> Parsed:
-    """Parse a staff message: a command, a contact report, a concern, or nothing."""
+    """Parse a staff message: a command, a contact report, a concern, or nothing.
+
+    Every slot is found wherever it stands (names, dates, counts, places, kind words), in the part of the
+    message that reports its first contact; the intent is then decided from the whole message.
+    """
+    t = fold_typos(t)
     roles = person.roles if person else frozenset()
+    mentee_ids = frozenset(person.mentees if person else ())
+    student_affairs = "student_affairs_head" in roles
     names = match_names(t, sender, people)
-    half_days = count_half_days(t)
-    contact = classify_contact(
-        t, names.mentioned, frozenset(person.mentees if person else ()), half_days, "student_affairs_head" in roles
-    )
-    short = len(strip_noise(t)) <= 14
-    if is_snooze(t, contact is not None and not short):
-        return Parsed("snooze", snooze_until=find_resume_day(t, today), reason=find_reason(t))
-    admin = "admin" in roles
-    if (contact is None or short or admin or asks_who_is_behind(t)) and is_digest(t):
-        return Parsed("digest")
-    if (contact is None or short or admin) and is_progress(t):
-        return Parsed("digest" if admin and "我" not in t else "progress")
-    hit = find_date(t, today) if contact is not None else None
-    past = hit is not None and hit.day < today
-    if contact is not None and _PLANNED.search(t) and not _DONE.search(t) and not past:
-        return Parsed("unknown")
+
+    seen: dict[tuple[str, tuple[Mention, ...]], Contact | None] = {}
+
+    def classify(text: str, mentions: tuple[Mention, ...]) -> Contact | None:
+        key = (text, mentions)
+        if key not in seen:  # the episode finder asks about the same spans again
+            seen[key] = classify_contact(text, mentions, mentee_ids, count_half_days(text), student_affairs)
+        return seen[key]
+
+    episode = main_episode(t, today, names.mentions, classify)
+    contact = classify(episode.text, episode.mentions)
+    command = _staff_command(t, roles, contact)
+    if command is not None:
+        return Parsed(command) if command != "snooze" else _snooze(t, today)
+    if episode.planned:
+        return _concern(t, sender, people, crisis=False, names=names) if _REQUEST.search(t) else Parsed("unknown")
     if contact is not None and _reports_contact(t, roles):
+        hit = contact_date(episode.dates, today)
+        half_days = count_half_days(episode.text)
         return Parsed(
             "log_contact",
             kind=contact.kind,
             venue=contact.venue,
             date=hit.day if hit else today,
             counterparts=names.counterparts,
-            students=count_students(t),
+            students=count_students(episode.text),
             date_explicit=hit is not None,
-            place=find_place(t),
-            group=find_group(t),
+            place=find_place(episode.text),
+            group=find_group(episode.text),
             topics=find_topics(t),
-            part_of_day=find_part_of_day(t),
+            part_of_day=find_part_of_day(episode.text),
             half_days=half_days if contact.kind == "frontline" else None,
             name_choices=names.choices,
             near_misses=names.near_misses,
         )
-    if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or category_scores(t):
-        return _concern(t, sender, people, crisis=False, names=names)
+    if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or (not roles & LEADER_ROLES and category_scores(t)):
+        return _concern(t, sender, people, crisis=False, names=names)  # a leader's concern raises a problem
     return Parsed("unknown")
+
+
+def _staff_command(t: str, roles: frozenset[str], contact: Contact | None) -> str | None:
+    """Return snooze, digest or progress when a staff message asks for one, else None.
+
+    A message that also reports a contact is a command only when it is short or clearly asks:
+    "我这学期参加辅导员的活动够了没" asks about the sender's standing, "和王丽谈心" reports.
+    """
+    short = len(strip_noise(t)) <= 14
+    if is_snooze(t, contact is not None and not short):
+        return "snooze"
+    if "admin" in roles:
+        return "progress" if "我" in t and is_progress(t) else "digest" if asks_for_figures(t) else None
+    if asks_who_is_behind(t):
+        return "progress" if asks_about_own_mentees(t) else "digest"
+    if is_progress(t) and (contact is None or short or asks_own_standing(t)):
+        return "progress"
+    if is_digest(t) and (contact is None or short):
+        return "digest"
+    return None
+
+
+def _snooze(t: str, today: date) -> Parsed:
+    """Build a snooze: when reminders resume and why."""
+    return Parsed("snooze", snooze_until=find_resume_day(t, today), reason=find_reason(t))
 
 
 def _asks_help(t: str, student: bool) -> bool:
@@ -136,11 +170,16 @@ def _asks_help(t: str, student: bool) -> bool:
 
 
 def _reports_contact(t: str, roles: frozenset[str]) -> bool:
-    """Tell whether a message with contact words reports a contact rather than asks for something."""
-    asks = _REQUEST.search(t) or _CONCERN_CUE.search(t)
-    if asks and not _CONTACT_VERB.search(t):
+    """Tell whether a message with contact words reports a contact rather than asks for something.
+
+    A leader's past-tense report is a report unless it clearly asks (学生反映的问题 is part of the report);
+    a counselor or teacher reports only their own visit, with no sign of a problem raised.
+    """
+    if roles & LEADER_ROLES:
+        return not ((_REQUEST.search(t) or _ASKS.search(t)) and not _CONTACT_VERB.search(t))
+    if (_REQUEST.search(t) or _CONCERN_CUE.search(t)) and not _CONTACT_VERB.search(t):
         return False
-    if roles & MENTEE_ROLES and not roles & LEADER_ROLES:
+    if roles & MENTEE_ROLES:
         return bool(_OWN_VISIT.search(t)) and not _CONCERN_CUE.search(t)
     return True
 

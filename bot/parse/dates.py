@@ -22,8 +22,12 @@ _NOT_A_DAY = (
 )
 _DECIMAL_TAIL = r"(?!\d|\.\d|\s*(?:小时|个|天|分|倍|万|元|块|%|h|k|公里|米|岁|亿|斤|折|版|寸|g|级))"
 
+# Every date form starts with one of these: checking it first lets most positions fail at once.
+_FIRST = "(?=[0-9一二两三四五六七八九十廿〇零正上本这当大前昨今明后刚元平圣国教劳周星礼下])"
 _PATTERN = re.compile(
-    "|".join(
+    _FIRST
+    + "(?:"
+    + "|".join(
         (
             rf"(?P<ymd>(?P<y>20\d\d)\s*[-/.年]\s*(?P<ym>{_M})\s*[-/.月]\s*(?P<yd>{_D})(?:日|号)?)",
             rf"(?P<month>上个?月|本月|这个?月|当月)\s*(?P<mday>{_D})\s*(?:号|日)",
@@ -36,9 +40,10 @@ _PATTERN = re.compile(
             rf"(?P<wp>上上个?(?:周|星期|礼拜)|上个?(?:周|星期|礼拜)|本(?:周|星期|礼拜)|这个?(?:周|星期|礼拜)"
             rf"|下下个?(?:周|星期|礼拜)|下个?(?:周|星期|礼拜))\s*(?P<wd>{_WD}|末)(?![直些般切])",
             rf"(?P<bare>(?<![每一两几个])(?:周|星期|礼拜)(?P<bwd>{_WD}|末))(?![直些般切])",
-            rf"(?P<dn>(?<![0-9a-z月#.第号房栋楼\-/]){_D})\s*(?:号|(?<=[0-9])日){_NOT_A_DAY}",
+            rf"(?P<dn>(?<![0-9a-z月#.第号房栋楼\-/]){_D})\s*(?:号|日(?:(?<=[0-9]日)|(?<=十日)|(?<=十[一二三四五六七八九]日)|(?<=廿[一二三四五六七八九]日))){_NOT_A_DAY}",
         )
     )
+    + ")"
 )
 
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6, "末": 5}
@@ -103,6 +108,11 @@ class DateHit:
     day: date
     start: int
     end: int
+    holiday: bool = False  # named by a holiday (元旦, 国庆节), not by a date word
+
+
+# A holiday names the day of a contact only when it was recent; otherwise it names an event (圣诞晚会 on 12-21).
+_HOLIDAY_REACH = timedelta(days=7)
 
 
 def find_date(text: str, today: date, future: bool = False) -> DateHit | None:
@@ -120,8 +130,16 @@ def find_dates(text: str, today: date, future: bool = False) -> list[DateHit]:
     for match in _PATTERN.finditer(text):
         day = _resolve(match, today, future)
         if day is not None:
-            hits.append(DateHit(day, match.start(), match.end()))
+            hits.append(DateHit(day, match.start(), match.end(), bool(match.group("holiday"))))
     return hits
+
+
+def contact_date(hits: list[DateHit], today: date) -> DateHit | None:
+    """Pick the day a reported contact happened from its date hits: the first date word, else a recent holiday."""
+    words = [h for h in hits if not h.holiday]
+    if words:
+        return words[0]
+    return next((h for h in hits if today - _HOLIDAY_REACH <= h.day <= today), None)
 
 
 def find_part_of_day(text: str) -> str | None:

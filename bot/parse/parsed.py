@@ -12,7 +12,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Parsed:
-    """One parsed message (see shared/spec/parse-contract.md for the contract fields)."""
+    """One parsed message (see docs/parse-contract.md for the contract fields)."""
 
     intent: str  # log_contact, concern, progress, undo, help, reply_concern, snooze, digest, unknown
     kind: str | None = None

@@ -64,6 +64,7 @@ class People:
         self._by_name = {name: tuple(found) for name, found in by_name.items()}
         self._by_sound = {key: tuple(found) for key, found in by_sound.items()}
         self.name_lengths = tuple(sorted({len(name) for name in self._by_name if 2 <= len(name) <= 4}, reverse=True))
+        self.name_starts = frozenset(name[0] for name in self._by_name)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> People:

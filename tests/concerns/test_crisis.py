@@ -16,10 +16,7 @@ from bot.context import Deps
 from tests.concerns.conftest import ADMINS, outbox, text_of, tickets, tune
 from tests.sim import Simulator
 
-# The shared labelled messages: beside the repository (CI), else at /work/shared (development).
-CORPUS = next((p / "corpus" / "dev.jsonl" for p in (Path(__file__).resolve().parents[3] / "shared",
-                                                     Path("/work/shared")) if (p / "corpus" / "dev.jsonl").is_file()),
-              Path("shared/corpus/dev.jsonl"))
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "dev.jsonl"  # the labelled dev messages
 HOTLINES = ("12356", "110", "120")
 MATH_COUNSELORS = {"gaoxue01", "lintao01", "fuqiang01"}  # every counselor of 数学与统计学院: nobody lists 数学2102
 MENTAL_OFFICE_HEAD = "yinlihua01"  # middle chief of 心理健康教育中心 in the example roster

@@ -63,6 +63,7 @@ CASES = (
          ok("admin", "department_head", "province")),
     Case("console.concern", "GET", lambda s: f"/console/concerns/{s.concern_zhao}", ok("admin", "leader", "province")),
     Case("console.audit", "GET", lambda s: "/console/audit", ok("admin", "province")),
+    Case("console.outbox", "GET", lambda s: "/console/outbox", ok("admin", "province")),
     Case("console.exports", "GET", lambda s: "/console/exports", ok(*ALL)),
     Case("console.export_progress", "GET", lambda s: "/console/exports/progress.xlsx", ok(*STAFF)),
     Case("console.export_records", "GET", lambda s: "/console/exports/records.xlsx", ok(*ALL)),
@@ -87,6 +88,10 @@ CASES = (
     Case("console.concern_deadline", "POST", lambda s: f"/console/concerns/{s.concern_anon}/deadline",
          ok("admin", code=302), data=lambda s: {"resolve_due": "2026-12-04"}),
     Case("console.concern_reveal", "POST", lambda s: f"/console/concerns/{s.concern_anon}/reveal", ok("admin")),
+    Case("console.outbox_retry_failed", "POST", lambda s: "/console/outbox/retry-failed", ok("admin", code=302)),
+    Case("console.outbox_retry", "POST", lambda s: "/console/outbox/999999/retry", ok("admin", code=404)),
+    Case("console.outbox_acknowledge", "POST", lambda s: "/console/outbox/999999/acknowledge",
+         ok("admin", code=404)),  # who may act: no such message; the others: 403
     Case("console.group_reply", "POST", lambda s: f"/console/concerns/groups/{s.group}/reply", ok("admin", code=302),
          data=lambda s: {"text": "3号楼热水器已更换，今晚恢复供应"}),
 )

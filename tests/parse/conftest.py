@@ -1,4 +1,4 @@
-"""Fixtures for the parser's tests: the fictional university's roster and a parse helper."""
+"""Fixtures for the parser's tests: the fictional university's roster, the labelled corpora and a parse helper."""
 
 from __future__ import annotations
 
@@ -12,24 +12,8 @@ from bot.parse import Parsed, People, parse
 
 WEDNESDAY = date(2026, 11, 25)  # the default "today" in these tests: a Wednesday
 
-ROSTER = Path(__file__).resolve().parents[1] / "data" / "roster.csv"  # the fictional university (shared/corpus/roster.csv)
-
-
-def shared_dir() -> Path | None:
-    """Find the shared material beside the repository (CI) or at /work/shared (development)."""
-    for candidate in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")):
-        if (candidate / "corpus" / "dev.jsonl").is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    """The shared material (corpus, roster); skips the test when it is not there."""
-    found = shared_dir()
-    if found is None:
-        pytest.skip("shared/corpus is not beside the repository nor at /work/shared")
-    return found
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"  # labelled messages and their roster (corpus/README.md)
+ROSTER = CORPUS / "roster.csv"  # the fictional university
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ client on it, and the tests' own protocol implementation to talk to it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -65,27 +67,32 @@ def proto() -> Protocol:
     return Protocol(TOKEN, AES_KEY, CORP_ID)
 
 
-@pytest.fixture
-def fake_api(roster_deps: Deps) -> Iterator[Deps]:
-    """The emulator's WeCom API on a loopback port in a thread; returns deps whose api_base_url points at it."""
-    import threading
-
+@contextmanager
+def emulated_wecom(deps: Deps) -> Iterator[Deps]:
+    """The emulator's WeCom API on a loopback port in a thread; yield deps whose api_base_url points at it."""
     from werkzeug.serving import make_server
 
     from bot.emulator import emulator_bp
 
-    server_deps = with_official(with_wecom(roster_deps))
+    server_deps = with_official(with_wecom(deps))
     api_app = create_app(deps=server_deps)
     api_app.register_blueprint(emulator_bp)
     server = make_server("127.0.0.1", 0, api_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield with_wecom(roster_deps, api_base_url=f"http://127.0.0.1:{server.server_port}/emulator")
+        yield with_wecom(deps, api_base_url=f"http://127.0.0.1:{server.server_port}/emulator")
     finally:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def fake_api(roster_deps: Deps) -> Iterator[Deps]:
+    """The roster's deps with the emulator's WeCom API on loopback."""
+    with emulated_wecom(roster_deps) as deps:
+        yield deps
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_satisfied_is_one_tap(phones: Phones) -> None:
     assert card["main_title"]["title"] == "#1 已办结，问题解决了吗？" and buttons(card) == ["满意", "不满意", "追问"]
     assert shown(phones.tap(STUDENT, card, "满意")) == "满意 · 11月25日 12:00"
     assert ticket(phones).rating == "satisfied"
-    assert phones.resend() is None
+    assert shown(phones.resend()) == "满意 · 11月25日 12:00"  # a re-sent tap gets the same answer, once
     phones.deliver()
     assert texts(phones.inbox(STUDENT)) == ["谢谢您的评价！#1 已办结。"]
     assert shown(phones.tap(STUDENT, card, "不满意")) == "满意 · 11月25日 12:00"  # stale: nothing reopens
@@ -122,7 +122,7 @@ def test_next_week_is_one_tap(phones: Phones) -> None:
     card = reminder_card(phones)
     assert shown(phones.tap(LEADER, card, "下周再提醒")) == "下周再提醒 · 11月26日 17:00"
     assert pauses(phones) == [("snooze", None, "2026-11-30")]
-    assert phones.resend() is None and len(pauses(phones)) == 1
+    assert shown(phones.resend()) == "下周再提醒 · 11月26日 17:00" and len(pauses(phones)) == 1
     phones.deliver()
     [said] = texts(phones.inbox(LEADER))
     assert said.startswith("好的，11月30日（周一）再提醒您")

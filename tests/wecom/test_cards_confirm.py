@@ -59,10 +59,13 @@ def test_a_tap_confirms_once_and_redraws_the_card(phones: Phones) -> None:
     assert state(phones) == ("confirmed", 1)
     phones.deliver()
     assert texts(phones.inbox(COUNSELOR)) == ["已确认赵建国11月25日的记录，谢谢！"]
-    assert phones.resend() is None  # WeCom re-sends the same event: answered once, done once
-    phones.deps.redis.delete(*phones.deps.redis.keys("*inbound*"))  # even when Redis forgot the claim
-    assert phones.resend() is None
+    # WeCom re-sends the same event: done once, and the re-sent one gets the first answer again …
+    assert shown(phones.resend()) == "已确认 · 11月25日 12:00"
+    phones.deps.redis.delete(*phones.deps.redis.keys("*inbound*"))
+    assert shown(phones.resend()) == "已确认 · 11月25日 12:00"  # … even when Redis forgot the claim
     assert state(phones) == ("confirmed", 1)
+    phones.deliver()
+    assert texts(phones.inbox(COUNSELOR)) == []  # and the text that followed the first answer is not repeated
 
 
 def test_a_second_tap_is_told_it_was_answered(phones: Phones) -> None:

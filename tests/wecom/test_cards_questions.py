@@ -43,7 +43,8 @@ def test_which_teacher_is_one_tap(phones: Phones) -> None:
     phones.deliver()
     [said] = texts(phones.inbox(LEADER))
     assert said.startswith("已记录：") and "王建军" in said
-    assert phones.resend() is None and contacts(phones) == [["王建军"]]  # a re-sent tap: one record
+    assert shown(phones.resend()) == "已选：王建军 · 11月25日 12:00"  # a re-sent tap: the same answer …
+    assert contacts(phones) == [["王建军"]]  # … and one record
     assert len(phones.cards("wangjianjun01")) == 1  # and one confirmation request for 王建军
 
 

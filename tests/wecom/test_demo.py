@@ -39,11 +39,12 @@ def test_demo_prepares_a_school_with_history(tmp_path: Path, monkeypatch: pytest
         assert "企业微信模拟器" in page and "/emulator/" in page and "可以试试" in page
         reply = app.test_client().post("/emulator/api/send", json={"userid": "zhaojianguo01", "text": "帮助"})
         assert "记录联系" in reply.get_json()["reply"]["text"]
-        scheduler = start_background_scheduler(deps, outbox_seconds=3)
+        scheduler = start_background_scheduler(deps)
         try:
-            assert {"outbox", "reminders", "digest"} <= {job.id for job in scheduler.get_jobs()}
+            assert {"reminders", "digest"} <= {job.id for job in scheduler.jobs.get_jobs()}
+            assert scheduler.keeper.held() and [t.name for t in scheduler.pump.threads] == ["outbox-1", "outbox-2"]
         finally:
-            scheduler.shutdown(wait=True)
+            scheduler.stop()
         today = date.today()
         assert any(s.start and s.end and s.start <= today <= s.end for s in settings.semesters)
     finally:

@@ -1,0 +1,181 @@
+"""Leaders' messages as they are really typed: one test per family of failure (issue 13), three or more cases each.
+
+Each case is written here (not taken from corpus/), on Wednesday 2026-11-25 unless said otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.parse import Parsed
+
+Run = Callable[..., Parsed]
+Case = tuple[str, str, dict[str, Any]]
+
+
+def check(run: Run, sender: str, text: str, expect: dict[str, Any], today: date | None = None) -> None:
+    """Parse as sender and compare the contract fields named in expect (log_contact unless an intent is given)."""
+    got = run(text, sender=sender, **({"today": today} if today else {})).contract()
+    expect = {"intent": "log_contact", **expect}
+    assert {field: got[field] for field in expect} == expect
+
+
+TALK_IN_EVERYDAY_WORDS: list[Case] = [
+    ("yaolijun01", "二十三号跟辅导员田甜聊了聊 新生适应", {"kind": "mentee_talk", "date": "2026-11-23", "counterparts": ["tiantian01"]}),
+    ("wangjie01", "林涛辅导员 周一 约谈", {"kind": "mentee_talk", "date": "2026-11-23", "counterparts": ["lintao01"]}),
+    ("taoyong01", "十一月二十日下午和卢伟谈心，他家里老人生病", {"kind": "mentee_talk", "date": "2026-11-20", "counterparts": ["luwei01"]}),
+    ("xiongbin01", "昨天找罗敏唠了唠学风", {"kind": "mentee_talk", "date": "2026-11-24", "counterparts": ["luomin01"]}),
+]
+CAME_ALONG: list[Case] = [
+    ("konglingjun01", "昨晚和蔡明一起去计科学院男生宿舍", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["caiming01"]}),
+    ("wangjie01", "中午在食堂陪数学学院的同学吃饭 傅强也在", {"kind": "face_to_face", "venue": "canteen", "counterparts": ["fuqiang01"]}),
+    ("cuiguilan01", "去会计2201宿舍走访 辅导员袁芳陪同", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["yuanfang01"]}),
+    ("sunguoqiang01", "和保卫处贺军检查学生公寓消防通道", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["hejun02"]}),
+]
+COUNTS_ANYWHERE: list[Case] = [
+    ("zhengguoping01", "今天去土木学院宿舍看了看，共计九人", {"venue": "dorm", "students": 9}),
+    ("fengxuesong01", "和3位家庭困难学生谈心", {"venue": "talk", "students": 3}),
+    ("houjianhua01", "周一中午食堂 陪研究生吃饭 一共七个", {"venue": "canteen", "students": 7}),
+    ("wuzhiqiang01", "开了个学生座谈会 大概二十人", {"venue": "talk", "students": None}),
+    ("qianzhenhua01", "走访了四个寝室 十几个同学", {"venue": "dorm", "students": None}),
+]
+SNOOZE_TYPOS_AND_FRONTLINE_PROGRESS: list[Case] = [
+    ("xiayu01", "下周在提醒吧", {"intent": "snooze"}),
+    ("gumin01", "开完会在说", {"intent": "snooze"}),
+    ("shizhigang01", "这周一线时间够不够", {"intent": "progress"}),
+    ("longhaiyan01", "本月一线时长多少了", {"intent": "progress"}),
+]
+STUDENT_AFFAIRS_HEAD_AND_CLUBS: list[Case] = [
+    ("shizhigang01", "昨晚去学生公寓查寝", {"kind": "face_to_face", "venue": "dorm"}),
+    ("shizhigang01", "开学第一天去新生宿舍看了看", {"kind": "face_to_face", "venue": "dorm"}),  # 第一天 is no duration
+    ("longhaiyan01", "今天去研究生宿舍看了看毕业生", {"kind": "face_to_face", "venue": "dorm"}),
+    ("shizhigang01", "今天下午在学生社区值守三个小时", {"kind": "frontline", "venue": None}),
+    ("wuzhiqiang01", "去了学生摄影社 看同学们的作品", {"kind": "face_to_face", "venue": "club"}),
+    ("taoyong01", "参加了轮滑协会的活动", {"kind": "face_to_face", "venue": "club"}),
+    ("zouguodong01", "去看了街舞社的比赛", {"kind": "face_to_face", "venue": "club"}),
+]
+SEVERAL_TEACHERS: list[Case] = [
+    ("duanwenjie01", "和范晨、高建两位老师谈了谈教学", {"kind": "mentee_talk", "counterparts": ["fanchen01", "gaojian01"]}),
+    ("zhouhaitao01", "赵磊 孙悦 吴昊 今天分别约谈", {"kind": "mentee_talk", "counterparts": ["sunyue01", "wuhao01", "zhaolei01"]}),
+    ("luweiping01", "找肖军丁一凡开了个小会", {"kind": "mentee_talk", "counterparts": ["dingyifan01", "xiaojun01"]}),
+]
+COMMAND_WORD_TYPOS: list[Case] = [
+    ("xuehong01", "宿社走访 计科2102", {"kind": "face_to_face", "venue": "dorm"}),
+    ("yanfeng01", "和辅导元陈静坐谈", {"kind": "mentee_talk", "counterparts": ["chenjing01"]}),
+    ("changqing01", "给电气2201上了一次思正课", {"kind": "ideology_lecture"}),
+    ("gumin01", "讲了形式与政策 软工2302", {"kind": "ideology_lecture"}),
+    ("sunguoqiang01", "再食堂和学生吃了午饭", {"kind": "face_to_face", "venue": "canteen"}),
+]
+FIRST_CONTACT_IS_THE_MAIN_ONE: list[Case] = [
+    ("fengxuesong01", "上午去宿舍看望学生，下午又和徐鹏谈了谈", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["xupeng01"]}),
+    ("lihongmei01", "前天听了杨柳的思政课 昨天又去食堂转了转", {"kind": "mentee_activity", "date": "2026-11-23"}),
+    ("zhaojianguo01", "去12号楼宿舍看了看 暖气不热 明天找后勤", {"kind": "face_to_face", "venue": "dorm", "date": "2026-11-25"}),
+    ("wuzhiqiang01", "下周二打算去机械学院宿舍", {"intent": "unknown"}),
+]
+ACTIVITY_RUN_BY_A_LINKED_COUNSELOR: list[Case] = [
+    ("xiongbin01", "参加了罗敏主持的团日活动", {"kind": "mentee_activity", "counterparts": ["luomin01"]}),
+    ("zhonghua01", "郭佳和新生座谈 我也去了", {"kind": "mentee_activity", "counterparts": ["guojia01"]}),
+    ("jinyu01", "苏晴给设计2201开班会 我讲了几句", {"kind": "mentee_activity", "counterparts": ["suqing01"]}),
+    ("leizhenyu01", "谢飞带学生去社区做志愿服务 我也参加了", {"kind": "mentee_activity", "counterparts": ["xiefei01"]}),
+]
+WHAT_WAS_TALKED_ABOUT_IS_NO_VENUE: list[Case] = [
+    ("yaolijun01", "去电气2303寝室 跟同学们聊竞赛", {"venue": "dorm"}),
+    ("gumin01", "听了软工2302的课 课后问了问食堂的情况", {"venue": "classroom"}),
+    ("chumingyuan01", "给新闻2203讲了形势与政策 主题是网络舆论", {"kind": "ideology_lecture"}),
+    ("jiangtao01", "去新闻学院工作室看学生剪短视频", {"kind": "face_to_face", "venue": "other"}),
+]
+A_LEADERS_REPORT_IS_A_REPORT: list[Case] = [
+    ("houjianhua01", "在微信群里回答了新生选课的问题", {"kind": "online"}),
+    ("zhengguoping01", "上周三和辅导员吴婷谈话，她想读博，答应帮忙问问", {"kind": "mentee_talk", "date": "2026-11-18"}),
+    ("sunguoqiang01", "去食堂和学生吃饭 学生反映菜太咸", {"kind": "face_to_face", "venue": "canteen"}),
+    ("yinlihua01", "下午心理中心团体辅导 6名同学", {"kind": "face_to_face", "venue": "talk", "students": 6}),
+]
+OWN_STANDING_AND_EVERYONES: list[Case] = [
+    ("jiangtao01", "我这学期听辅导员的课够了没", {"intent": "progress"}),
+    ("liminghui01", "和两个辅导员的约谈记上了没有", {"intent": "progress"}),
+    ("taoyong01", "还有哪几位老师没谈", {"intent": "progress"}),
+    ("qiuchenyang01", "本周多少人没完成", {"intent": "digest"}),
+    ("qiuchenyang01", "学工部一线时间统计", {"intent": "digest"}),
+]
+UNDO_AND_TICKETS: list[Case] = [
+    ("konglingjun01", "把刚才那条撤掉", {"intent": "undo"}),
+    ("yaolijun01", "发重了 删一条", {"intent": "undo"}),
+    ("xiayu01", "撤消上一条", {"intent": "undo"}),
+    ("penghao01", "第88号反映已答复", {"intent": "reply_concern", "ticket": 88}),
+]
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), TALK_IN_EVERYDAY_WORDS)
+def test_talk_with_a_linked_counselor_in_everyday_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CAME_ALONG)
+def test_a_counselor_who_came_along_is_a_counterpart(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), COUNTS_ANYWHERE)
+def test_students_counted_at_the_end_or_with_a_qualifier(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SNOOZE_TYPOS_AND_FRONTLINE_PROGRESS)
+def test_snooze_typos_and_frontline_questions(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), STUDENT_AFFAIRS_HEAD_AND_CLUBS)
+def test_a_student_affairs_heads_visit_and_clubs(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SEVERAL_TEACHERS)
+def test_several_named_teachers_at_one_talk(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), COMMAND_WORD_TYPOS)
+def test_typos_and_homophones_in_command_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), FIRST_CONTACT_IS_THE_MAIN_ONE)
+def test_the_first_contact_is_the_main_one(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), ACTIVITY_RUN_BY_A_LINKED_COUNSELOR)
+def test_an_activity_a_linked_counselor_ran(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), WHAT_WAS_TALKED_ABOUT_IS_NO_VENUE)
+def test_what_was_talked_about_names_no_venue(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), A_LEADERS_REPORT_IS_A_REPORT)
+def test_a_leaders_report_with_problem_words_is_a_report(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), OWN_STANDING_AND_EVERYONES)
+def test_questions_about_ones_own_standing_and_everyones(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), UNDO_AND_TICKETS)
+def test_undo_and_ticket_replies_in_other_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+def test_dates_in_chinese_numerals_and_across_the_new_year(run: Run) -> None:
+    check(run, "konglingjun01", "二十四日晚上去计科学院宿舍", {"date": "2026-11-24"})
+    check(run, "wangjie01", "十八日 企业微信 和统计2301学习委员交流", {"date": "2026-11-18", "kind": "online"})
+    check(run, "zhonghua01", "这周二去外国语学院宿舍走访", {"date": "2026-12-29"}, today=date(2027, 1, 3))
+    check(run, "jinyu01", "上个月二十九号听了一节设计课", {"date": "2026-12-29"}, today=date(2027, 1, 3))
