@@ -31,6 +31,7 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 # Modules that add subcommands: each has `add_commands(sub)` and sets `fn(args, settings) -> int`.
 COMMAND_MODULES: list[str] = ["bot.cli_records", "bot.cli_concerns", "bot.cli_wecom", "bot.cli_console", "bot.cli_rules"]
+COMMAND_MODULES.append("bot.cli_privacy")  # person export/erase, audit verify, keys, retention (issue 19)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,11 +116,20 @@ def parse_moment(text: str, settings: Settings) -> datetime:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db import make_engine, upgrade
+    from bot.crypto import Keyring
+    from bot.db import make_engine, make_sessions, upgrade
 
-    engine = make_engine(settings.database_url)
+    keyring = Keyring.from_settings(settings)  # the key comes from config or the environment, like every setting
+    engine = make_engine(settings.database_url, keyring=keyring)
     try:
         upgrade(engine, settings)
+        if keyring.enabled:  # seal what was stored before a key was configured (migration 0007 marked it plain)
+            from bot.key_rotation import reseal
+
+            with make_sessions(engine).begin() as db:
+                sealed = sum(reseal(db, settings).values())
+            if sealed:
+                print(f"已用密钥 {keyring.current.id if keyring.current else ''} 加密 {sealed} 项既有数据")
     finally:
         engine.dispose()
     print(f"数据库已是最新结构: {engine.url.render_as_string(hide_password=True)}")

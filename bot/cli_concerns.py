@@ -27,16 +27,28 @@ def add_commands(sub: Any) -> None:
 
 
 def cmd_concerns_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Export the school's tickets as its operator sees them (bot/console/access.py), with an audit row."""
+    from sqlalchemy import select
+
+    from bot.audit import record
+    from bot.cli_privacy import cli_address
     from bot.concerns.export import concern_rows, write_jsonl, write_xlsx
+    from bot.console.access import cases_for, concern_view, operator, redact_concern_row
     from bot.context import Deps
+    from bot.models import Concern
 
     if args.format == "xlsx" and not args.output:
         raise UserError("xlsx 格式需要用 -o 指定输出文件")
     deps = Deps.build(settings)
     try:
         _require_schema(deps)
-        with deps.sessions() as db:
-            rows = concern_rows(db, _school(db, args.school, settings), settings)
+        with deps.sessions.begin() as db:
+            school = _school(db, args.school, settings)
+            viewer = operator(school)
+            cases = cases_for(db, viewer, settings)
+            tickets = {c.id: c for c in db.scalars(select(Concern).where(Concern.school_id == school.id))}
+            rows = (redact_concern_row(row, concern_view(viewer, cases, tickets[row["id"]]))
+                    for row in concern_rows(db, school, settings))
             if args.format == "xlsx":
                 count = write_xlsx(rows, Path(args.output))
             elif args.output:
@@ -44,6 +56,8 @@ def cmd_concerns_export(args: argparse.Namespace, settings: Settings) -> int:
                     count = write_jsonl(rows, out)
             else:
                 count = write_jsonl(rows, sys.stdout)
+            record(db, school_id=school.id, actor="cli", action="export.concerns",
+                   target=f"concerns.{args.format}", detail={"rows": count}, at=deps.clock(), address=cli_address())
     finally:
         deps.close()
     if args.output:

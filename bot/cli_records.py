@@ -47,12 +47,17 @@ def cmd_records_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "xlsx" and not args.output:
         raise UserError("xlsx 格式需要用 -o 指定输出文件")
     since = _date(args.since, "--since") if args.since else None
+    from bot.audit import record
+    from bot.cli_privacy import cli_address
+
     deps = Deps.build(settings)
     try:
-        with deps.sessions() as db:
+        with deps.sessions.begin() as db:
             school = _school(db, args.school, settings)
             count = write_records(record_rows(db, school, settings, since), args.format,
                                   Path(args.output) if args.output else None)
+            record(db, school_id=school.id, actor="cli", action="export.records", target=f"records.{args.format}",
+                   detail={"rows": count}, at=deps.clock(), address=cli_address())
     finally:
         deps.close()
     if args.output:

@@ -182,6 +182,46 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True)
+class EncryptionSettings:
+    """Encryption at rest (bot/crypto.py): keys as "id:algorithm:base64"; `current` seals (default: the first)."""
+
+    keys: tuple[str, ...] = ()
+    current: str = ""
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """How long each kind of data is kept, in days (the purge job, jobs/purge.py)."""
+
+    concerns_days: int = 365  # a concern and its messages, after its last activity
+    crisis_days: int = 1095  # a crisis concern, after its last activity
+    evidence_days: int = 365  # an evidence photo, after it was sent
+    outbox_days: int = 30  # a sent (or failed) outbox message's payload
+    chat_replies_days: int = 30  # the stored reply to each chat message (re-sent on a re-delivery)
+    audit_days: int = 365  # the audit log; at least 180 (网络安全法 Art. 21: six months)
+    departed_days: int = 180  # after a roster import deactivates someone: their concerns, their name in records
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """Console accounts and sessions (bot/console/login.py, bot/console/sessions.py)."""
+
+    session_idle_minutes: int = 30
+    session_hours: int = 8  # absolute: a session ends this long after login whatever its use
+    totp_roles: tuple[str, ...] = ()  # console roles that must give a TOTP code after the password
+    min_password_length: int = 12
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Who may see students' identities and words (bot/console/access.py)."""
+
+    care_roles: tuple[str, ...] = ()  # console roles given care of concerns: they see who raised them
+    mental_health_office: str = ""  # department whose staff are on every crisis/mental case; "": route_mental
+    contact: str = "学校管理员"  # whom a student asks for a copy or deletion of their data (the notice says it)
+
+
+@dataclass(frozen=True)
 class SemesterEntry:
     """One semester: `[[semesters]]` name, start, end (dates, inclusive) and optional week numbers."""
 
@@ -243,6 +283,11 @@ class Settings:
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    # Privacy and security (issue 19).
+    encryption: EncryptionSettings = field(default_factory=EncryptionSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     semesters: tuple[SemesterEntry, ...] = ()
     holidays: tuple[HolidayEntry, ...] = ()
     rule: tuple[RuleEntry, ...] = ()
@@ -275,6 +320,10 @@ SECTIONS.update({"calendar": CalendarSettings, "rules": RulesSettings, "reminder
                  "digest": DigestSettings, "scheduler": SchedulerSettings, "evidence": EvidenceSettings})
 TABLE_ARRAYS.update({"semesters": SemesterEntry, "holidays": HolidayEntry, "rule": RuleEntry})
 SECTIONS["outbox"] = OutboxSettings
+
+# Privacy and security.
+SECTIONS.update({"encryption": EncryptionSettings, "retention": RetentionSettings, "console": ConsoleSettings,
+                 "privacy": PrivacySettings})
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -400,6 +449,7 @@ def _validate(s: Settings) -> None:
     _validate_schedule(s)
     _validate_outbox(s)
     _validate_concerns(s.concerns)
+    _validate_privacy(s)
     codes = [s.app.school] + [e.code for e in s.schools]
     for i, entry in enumerate(s.schools):
         if not entry.code:
@@ -436,6 +486,26 @@ def _validate_concerns(c: ConcernSettings) -> None:
         raise ConfigError("config: [concerns] small_group_threshold must not be negative")
     if not 0 < c.group_similarity <= 1:
         raise ConfigError("config: [concerns] group_similarity must be between 0 and 1")
+
+
+def _validate_privacy(s: Settings) -> None:
+    """Refuse retention and console settings that cannot work, naming the key (keys: bot.crypto.Keyring)."""
+    for name in ("concerns_days", "crisis_days", "evidence_days", "outbox_days", "chat_replies_days",
+                 "departed_days"):
+        if getattr(s.retention, name) <= 0:
+            raise ConfigError(f"config: [retention] {name} must be positive")
+    if s.retention.audit_days < 180:
+        raise ConfigError("config: [retention] audit_days must be at least 180 (网络安全法: 日志留存不少于六个月)")
+    c = s.console
+    if c.session_idle_minutes <= 0 or c.session_hours <= 0:
+        raise ConfigError("config: [console] session_idle_minutes and session_hours must be positive")
+    if c.min_password_length < 12:
+        raise ConfigError("config: [console] min_password_length must be at least 12")
+    roles = ("admin", "department_head", "leader", "province", "auditor")
+    for name, values in (("[console] totp_roles", c.totp_roles), ("[privacy] care_roles", s.privacy.care_roles)):
+        for role in values:
+            if role not in roles:
+                raise ConfigError(f"config: {name}: unknown console role {role!r} (one of {', '.join(roles)})")
 
 
 def _validate_schedule(s: Settings) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.crypto import Keyring, install_keyring
 from bot.db import make_engine, make_sessions
 from bot.kv import key, make_redis
 from bot.messages import Incoming
@@ -48,10 +49,13 @@ class Deps:
     caches: dict[str, Any] = field(default_factory=dict)
     _redis: redis.Redis | None = None
     on_urgent: Callable[[], None] | None = None  # flush the outbox now (set by the app that serves requests)
+    keyring: Keyring = field(init=False)  # from [encryption]: seals students' words and anonymous senders
 
     def __post_init__(self) -> None:
         from bot.roster_version import watch_roster_changes
 
+        self.keyring = Keyring.from_settings(self.settings)  # a malformed key stops start-up here
+        install_keyring(self.engine, self.keyring)  # the sealed columns find it on the engine
         watch_roster_changes(self)  # roster and link changes invalidate every process's name index
 
     @classmethod

@@ -16,17 +16,22 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
+import bot.audit  # noqa: F401  (the audit chain's commit hooks, on every session)
+from bot.audit import chain_pending
 from bot.config import Settings
+from bot.crypto import Keyring, install_keyring
 from bot.models import School
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets its folder, foreign keys and a busy timeout."""
+def make_engine(url: str, echo: bool = False, keyring: Keyring | None = None) -> Engine:
+    """Create an engine; SQLite gets its folder, foreign keys and a busy timeout. With a keyring, the sealed
+    columns seal and open with it. Bound values never appear in logs or errors (they may be students' words)."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -34,6 +39,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     else:
         kwargs.update(pool_size=5, max_overflow=10)
     engine = create_engine(url, **kwargs)
+    if keyring is not None:
+        install_keyring(engine, keyring)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
@@ -76,10 +83,12 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, settings: Settings) -> None:
-    """Migrate the schema to the newest revision and make sure the configured schools exist."""
+    """Migrate the schema to the newest revision, make sure the configured schools exist, and chain any
+    audit rows written before the chain existed."""
     command.upgrade(alembic_config(engine), "head")
     with make_sessions(engine).begin() as db:
         ensure_schools(db, settings)
+        chain_pending(db)
 
 
 def ensure_schools(db: Session, settings: Settings) -> None:
@@ -101,3 +110,9 @@ def ensure_schools(db: Session, settings: Settings) -> None:
 def school_by_code(db: Session, code: str | None, settings: Settings) -> School | None:
     """Return the school with this code; "" or None means the default school."""
     return db.scalar(select(School).where(School.code == (code or settings.app.school)))
+
+
+def affected(db: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE; return how many rows it changed."""
+    result = db.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

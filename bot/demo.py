@@ -75,7 +75,7 @@ def prepare_demo(deps: Deps) -> int:
         school = school_by_code(db, "", deps.settings)
         assert school is not None
         seed_history(db, school, deps.today(), deps.settings.tz)
-        ensure_demo_accounts(db, school, deps.clock())
+        ensure_demo_accounts(db, school, deps.clock(), deps.settings)
     return count
 
 

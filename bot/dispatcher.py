@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 NOT_IN_ROSTER = "您好，您还不在本校的花名册中，暂时无法使用基层联系助手。请联系学校管理员把您加入花名册后再试。"
 NO_SCHOOL = "该学校尚未开通基层联系助手，请联系管理员。"
 ASK_AGAIN = "抱歉，系统暂时记不住对话的上一步，没能接上您这条消息。请把要办的事完整地重新发一次。"
+PRIVATE_REPLY = "（此回复含个人身份信息，未保存。）"  # what a re-delivery gets instead of a revealed name
 
 
 def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
@@ -62,10 +63,11 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
                 reply = crisis_guard(msg, ctx) or answer(msg, ctx, ROUTES, STEPS, fallback, CARDS)
                 urgent = ctx.outbox.urgent
             if msg.msg_id:  # a Core insert, not one more object for the unit of work; a duplicate fails here
-                reply_type, payload = reply_payload(reply)
+                stored = Reply.of(PRIVATE_REPLY) if reply.private else reply  # a revealed name is never kept
+                reply_type, payload = reply_payload(stored)
                 db.connection().execute(insert(InboundMessage), {
                     "school_id": school.id, "channel": msg.channel, "msg_id": msg.msg_id, "sender": msg.sender,
-                    "received_at": now, "reply": reply.plain(), "reply_type": reply_type, "reply_payload": payload})
+                    "received_at": now, "reply": stored.plain(), "reply_type": reply_type, "reply_payload": payload})
     except IntegrityError:
         if msg.msg_id and _seen(deps, msg):
             log.info("duplicate delivery %s/%s ignored", msg.channel, msg.msg_id)

@@ -145,6 +145,7 @@ class Reply:
     card: Card | None = None
     extra: tuple[str, ...] = field(default_factory=tuple)  # further text messages, sent after `text`
     attachment: Attachment | None = None  # a file sent last (pushed messages only)
+    private: bool = False  # names someone it must not keep (a revealed sender): never stored as the chat reply
     choice: Choice | None = None  # a question to answer with one tap (typed where there are no buttons)
     update: CardUpdate | None = None  # a card redrawn with the outcome of the tap this answers
 

@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.crypto import SealedJSON, SealedText
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -94,6 +96,10 @@ class Person(Base):
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)  # Official Account binding
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Privacy (migration 0007): when a roster import deactivated them (retention counts from it), and when
+    # they were first told what happens to what they raise.
+    deactivated_at: Mapped[datetime | None] = mapped_column()
+    privacy_noticed_at: Mapped[datetime | None] = mapped_column()
 
     role_rows: Mapped[list[PersonRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
@@ -230,14 +236,16 @@ class Concern(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    sender_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    # Who raised it: sender_id for a named ticket; for an anonymous one (with a key configured) only the
+    # sealed id and a keyed digest to find their own tickets by (bot/concerns/senders.py).
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     category: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open/answered/resolved/reopened
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     owner_office: Mapped[str] = mapped_column(String(200), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedText)
     created_at: Mapped[datetime] = mapped_column()
     first_response_due: Mapped[datetime | None] = mapped_column()
     resolve_due: Mapped[datetime | None] = mapped_column()
@@ -250,6 +258,10 @@ class Concern(Base):
     abuse: Mapped[str | None] = mapped_column(String(16))  # rate / spam / insult: marked (see bot/concerns/abuse.py)
     channel: Mapped[str] = mapped_column(String(16), default="wecom")  # where answers reach the sender
     place: Mapped[str | None] = mapped_column(String(64))  # a building, canteen... named in the text
+    # Privacy (migration 0007):
+    sender_ref: Mapped[str | None] = mapped_column(SealedText)  # an anonymous sender's person id, sealed
+    sender_tag: Mapped[str | None] = mapped_column(String(64), index=True)  # its keyed digest
+    purged_at: Mapped[datetime | None] = mapped_column()  # words and sender removed (retention, erasure)
 
     messages: Mapped[list[ConcernMessage]] = relationship(
         back_populates="concern", cascade="all, delete-orphan", order_by="ConcernMessage.id"
@@ -263,7 +275,7 @@ class ConcernMessage(Base):
     concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     role: Mapped[str] = mapped_column(String(16))  # sender / staff / system
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedText)
     at: Mapped[datetime] = mapped_column()
 
     concern: Mapped[Concern] = relationship(back_populates="messages")
@@ -281,7 +293,7 @@ class OutboundMessage(Base):
     recipient: Mapped[str] = mapped_column(String(64))  # userid
     channel: Mapped[str] = mapped_column(String(16), default="wecom")
     msgtype: Mapped[str] = mapped_column(String(16), default="text")
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)  # sealed whole (bot/crypto.py)
     purpose: Mapped[str] = mapped_column(String(32), default="reply")
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/sending/sent/failed/dropped
@@ -303,6 +315,8 @@ class OutboundMessage(Base):
 
 
 class AuditLog(Base):
+    """Who did or read what, when, from where — never the content. Append-only, chained by hash (bot/audit.py)."""
+
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -312,6 +326,21 @@ class AuditLog(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column()
+    # The chain (migration 0007): set when the transaction that wrote the row commits.
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit chain's last link (one row): appending locks it, so rows chain in commit order."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class InboundMessage(Base):
@@ -326,13 +355,13 @@ class InboundMessage(Base):
     msg_id: Mapped[str] = mapped_column(String(128))
     sender: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column()
-    reply: Mapped[str | None] = mapped_column(Text)  # as plain text, for people reading the table
+    reply: Mapped[str | None] = mapped_column(SealedText)  # as plain text, for people reading the table
     # The whole reply as bot.outbox.reply_payload stores it: a re-delivery is answered with the same message.
     reply_type: Mapped[str | None] = mapped_column(String(16))
-    reply_payload: Mapped[dict[str, Any] | None] = mapped_column()
+    reply_payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
 
 
-import bot.cards.models  # noqa: E402, F401  (template cards sent, migration 0009)
+import bot.cards.models  # noqa: E402, F401  (template cards sent, migration 0010)
 import bot.channels.binding  # noqa: E402, F401  (the Official Account binding codes, migration 0002)
 import bot.concerns.models  # noqa: E402, F401  (the concerns capability's own tables)
 import bot.console.models  # noqa: E402, F401  (the console's local accounts)

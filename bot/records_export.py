@@ -19,17 +19,22 @@ from sqlalchemy.orm import Session, selectinload
 from bot.config import Settings
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.models import Contact, ContactCounterpart, Person, School
+from bot.roles import LEADER_ROLES, MENTEE_ROLES
 
 FIELDS = ("school", "id", "userid", "name", "department", "date", "kind", "kind_zh", "venue", "venue_zh", "place",
           "group", "students", "counterparts", "topics", "backdated", "confirmation", "channel",
           "received_at", "source_text")
 HEADERS_ZH = ("学校", "编号", "账号", "姓名", "部门", "日期", "类型", "类型（中文）", "场所", "场所（中文）", "地点",
               "班级/社团", "学生人数", "联系对象", "内容", "补记", "确认状态", "渠道", "收到时间", "原始消息")
+STAFF_NAMED = LEADER_ROLES | MENTEE_ROLES  # named to anyone who sees the records; others only with their words
+STUDENT_UNNAMED = "学生"
 CONFIRMATION_ZH = {"none": "", "pending": "待确认", "confirmed": "已确认", "disputed": "有异议"}
 
 
-def record_rows(db: Session, school: School, settings: Settings, since: date | None = None) -> Iterator[dict[str, Any]]:
-    """Yield one dict per live record of the school, oldest first."""
+def record_rows(db: Session, school: School, settings: Settings, since: date | None = None,
+                words: bool = True) -> Iterator[dict[str, Any]]:
+    """Yield one dict per live record of the school, oldest first. Without `words` (the access matrix's
+    record words: the province) the message is left out and the students named are not named."""
     query = (
         select(Contact, Person)
         .join(Person, Person.id == Contact.person_id)
@@ -45,10 +50,11 @@ def record_rows(db: Session, school: School, settings: Settings, since: date | N
             "date": contact.occurred_on.isoformat(), "kind": contact.kind, "kind_zh": KIND_ZH.get(contact.kind, ""),
             "venue": contact.venue, "venue_zh": VENUE_ZH.get(contact.venue or "", ""), "place": contact.place,
             "group": contact.group_name, "students": contact.students,
-            "counterparts": [c.person.name for c in contact.counterparts], "topics": list(contact.topics),
+            "counterparts": [c.person.name if words or c.person.roles & STAFF_NAMED else STUDENT_UNNAMED
+                             for c in contact.counterparts], "topics": list(contact.topics),
             "backdated": contact.backdated, "confirmation": contact.confirmation, "channel": contact.channel,
             "received_at": contact.received_at.astimezone(settings.tz).isoformat(timespec="seconds"),
-            "source_text": contact.source_text,
+            "source_text": contact.source_text if words else "",
         }
 
 

@@ -254,7 +254,7 @@ def apply_roster(db: Session, school: School, rows: list[RosterRow], today: date
         changed = (person.name, person.department, person.class_name, person.title) != (
             row.name, row.department, row.class_name, row.title) or person.roles != roles
         if not person.active:
-            person.active = True
+            person.active, person.deactivated_at = True, None
             summary.reactivated += 1
         elif changed:
             summary.updated += 1
@@ -267,7 +267,7 @@ def apply_roster(db: Session, school: School, rows: list[RosterRow], today: date
             person.role_rows += [PersonRole(role=r) for r in sorted(roles - person.roles)]
     for userid, person in existing.items():
         if userid not in seen and person.active:
-            person.active = False
+            person.active, person.deactivated_at = False, now  # retention counts from here (jobs/purge.py)
             summary.deactivated += 1
     db.flush()
     _sync_links(db, school, rows, existing, today, summary)

@@ -233,7 +233,9 @@ def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim
             queue_parts(deps, msg, recipient, message_parts(reply, cards=channel.cards), first=0)
         return
     claim.release()
-    log.error("message %s/%s from %s could not be handled", msg.channel, msg.msg_id, msg.sender)
+    # Never the message's text: it may be a student's words (PIPL); its id finds it for whoever may read it.
+    log.error("message %s/%s from %s (%d characters) could not be handled", msg.channel, msg.msg_id, msg.sender,
+              len(msg.text))
 
 
 def reply_key(msg: Incoming, school_code: str, index: int) -> str:

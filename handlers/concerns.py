@@ -15,11 +15,13 @@ from typing import Any
 from bot.cards.clicks import CardHandler
 from bot.cards.questions import ask
 from bot.cards.settle import settle_choice
-from bot.concerns.anonymity import hiding_group, reveal_sender
+from bot.concerns.anonymity import MAX_REASON, MIN_REASON, hiding_group, reveal_sender
+from bot.concerns.cases import Cases
 from bot.concerns.common import answer_group
 from bot.concerns.crisis import handle_crisis
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH, rating_subject, when
+from bot.concerns.senders import is_sender
 from bot.concerns.tickets import (
     answer_ticket,
     awaiting_rating,
@@ -40,7 +42,7 @@ from bot.understanding import understand
 FOLLOW_UP = re.compile(r"^\s*(?:追问\s*#?|(?:补充|再问)\s*#)\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 STAFF_REPLY = re.compile(r"^\s*(?:(?:回复|答复)\s*)?#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 GROUP_REPLY = re.compile(r"^\s*(?:回复|答复)?\s*共性\s*#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
-REVEAL = re.compile(r"^\s*(?:查明|查看|显示)身份\s*#?\s*(\d{1,7})\s*$")
+REVEAL = re.compile(r"^\s*(?:查明|查看|显示)身份\s*#?\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 RATING = re.compile(r"^\s*(非常满意|很满意|满意|不太满意|很不满意|不满意)\s*(?:#\s*(\d{1,7}))?\s*[:：,，。!！]?\s*(.*)$", re.S)
 RESOLVED = re.compile(r"^(?:已处理|已解决|已办结|已完成|已修好|已修复|处理完毕|已落实|办结)")
 SUBMIT_WORDS = ("1", "仍然提交", "提交", "确认", "是", "好")
@@ -105,7 +107,7 @@ def _own_ticket(msg: Incoming, ctx: Context, pattern: re.Pattern[str]) -> Concer
     if match is None:
         return None
     concern = find_ticket(ctx.db, ctx.school.id, int(match.group(1)))
-    return concern if concern is not None and concern.sender_id == ctx.sender.id else None
+    return concern if concern is not None and is_sender(concern, ctx.sender) else None
 
 
 def is_follow_up(msg: Incoming, ctx: Context) -> bool:
@@ -119,7 +121,7 @@ def add_follow_up(msg: Incoming, ctx: Context) -> Reply:
     assert match is not None
     number, text = int(match.group(1)), match.group(2).strip()
     concern = find_ticket(ctx.db, ctx.school.id, number)
-    if concern is None or concern.sender_id != ctx.sender.id:
+    if concern is None or not is_sender(concern, ctx.sender):
         return Reply.of(f"没有找到您反映的 #{number}。请核对编号。")
     if not text:
         return Reply.of(f"请在编号后写上要补充的内容，例如：追问#{number} 现在还是没有热水")
@@ -134,14 +136,14 @@ def is_rating(msg: Incoming, ctx: Context) -> bool:
         return False
     if match.group(2):
         concern = find_ticket(ctx.db, ctx.school.id, int(match.group(2)))
-        return concern is not None and concern.sender_id == ctx.sender.id
+        return concern is not None and is_sender(concern, ctx.sender)
     return awaiting_rating(ctx.db, ctx.sender) is not None
 
 
 def tapped(msg: Incoming, ctx: Context, concern_id: str, value: str) -> Reply:
     """A tap on a resolved ticket's card ("rate:<concern id>"): 满意, 不满意 (reopens), or 追问 (asks what)."""
     concern = ctx.db.get(Concern, int(concern_id)) if concern_id.isdigit() else None
-    if concern is None or concern.sender_id != ctx.sender.id or value not in ("satisfied", "unsatisfied", "follow_up"):
+    if concern is None or not is_sender(concern, ctx.sender) or value not in ("satisfied", "unsatisfied", "follow_up"):
         return Reply.of("这张卡片不是发给您的，或已失效。")
     if value == "follow_up":  # the question stays open: a follow-up is not a rating
         ctx.state.set("concern_follow_up", number=concern.number)
@@ -159,7 +161,7 @@ def got_follow_up(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply
     """Take the follow-up asked for by a tap on 追问."""
     text = msg.text.strip()
     concern = find_ticket(ctx.db, ctx.school.id, int(pending["number"]))
-    if not text or concern is None or concern.sender_id != ctx.sender.id:
+    if not text or concern is None or not is_sender(concern, ctx.sender):
         return None
     ctx.state.clear()
     follow_up(ctx, concern, text)
@@ -235,28 +237,39 @@ def group_answer(msg: Incoming, ctx: Context) -> Reply:
 
 
 def is_reveal(msg: Incoming, ctx: Context) -> bool:
-    """"查明身份#153" (admins only, by the route's roles)."""
+    """"查明身份#153 原因" (staff on the crisis case only: checked in `reveal`)."""
     return bool(REVEAL.match(_text(msg)))
 
 
 def reveal(msg: Incoming, ctx: Context) -> Reply:
-    """Tell an admin who raised a ticket; the act is written to the audit log."""
+    """Tell someone on a crisis case who raised the anonymous ticket, for a stated reason that is stored and
+    told to the counselor and on-duty list. The answer names the sender, so it is never stored."""
     match = REVEAL.match(_text(msg))
     assert match is not None
-    concern = find_ticket(ctx.db, ctx.school.id, int(match.group(1)))
+    number, reason = int(match.group(1)), match.group(2).strip()
+    concern = find_ticket(ctx.db, ctx.school.id, number)
     if concern is None:
-        return Reply.of(f"没有找到 #{match.group(1)}。")
-    person = reveal_sender(ctx.db, concern, ctx.sender, ctx.now)
+        return Reply.of(f"没有找到 #{number}。")
+    if not concern.anonymous:
+        return Reply.of(f"#{number} 不是匿名反映。")
+    if not concern.crisis:
+        return Reply.of(f"#{number} 不是危机情况：匿名提问人的身份只在有生命危险时才能查明。")
+    if not Cases.load(ctx.db, ctx.settings, ctx.sender.id).may_reveal(concern):
+        return Reply.of(f"只有负责处置 #{number} 的人员（值班人员、心理健康教育中心、辅导员）才能查明身份。")
+    if len(reason) < MIN_REASON:
+        return Reply.of(f"请写明原因，例如：查明身份#{number} 有自伤风险，需要立即联系本人\n原因会被记录，并告知辅导员和值班人员。")
+    person = reveal_sender(ctx.db, ctx.outbox, concern, ctx.sender, reason[:MAX_REASON], ctx.now, ctx.settings,
+                           address=ctx.channel)
     where = "，".join(x for x in (person.department, person.class_name) if x)
-    return Reply.of(f"#{concern.number} 的提问人：{person.name}（{where}，账号 {person.userid}）。\n"
-                    "此次查看已记入审计日志，请仅用于保障其安全。")
+    return Reply(text=f"#{concern.number} 的提问人：{person.name}（{where}，账号 {person.userid}）。\n"
+                      "此次查明及原因已记入审计日志并告知辅导员和值班人员，请仅用于保障其安全。", private=True)
 
 
 # ---- registration (handlers/__init__.py) ---------------------------------------------------
 
 # Before the other capabilities' routes (explicit syntax wins over the parser's intents):
 ROUTES_FIRST: list[Route] = [
-    Route(reveal, roles=frozenset({ADMIN}), when=is_reveal),
+    Route(reveal, roles=STAFF_ROLES, when=is_reveal),
     Route(group_answer, roles=STAFF_ROLES, when=is_group_reply),
     Route(add_follow_up, when=is_follow_up),
     Route(staff_answer, roles=STAFF_ROLES, when=is_staff_reply),

@@ -20,6 +20,7 @@ from bot.concerns.deadlines import CLOSED_STATUSES, overdue_since, working_hours
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.render import ticket_title, when
 from bot.concerns.routing import department_heads, leaders_in_charge, on_duty
+from bot.concerns.senders import sender_of
 from bot.concerns.tickets import handlers_of
 from bot.config import Settings
 from bot.context import Deps
@@ -94,7 +95,7 @@ def _message(db: Session, concern: Concern, step: str, missed: datetime, setting
     """Return the chase or escalation text (the sender appears only as sender_label allows)."""
     tz = settings.tz
     what = "首次答复" if missed == concern.first_response_due else "办结"
-    sender = db.get(Person, concern.sender_id)
+    sender = sender_of(db, concern)
     head = {"chase": "【催办】", "department_head": "【超期提醒·部门负责人】", "leader": "【超期提醒·分管领导】"}[step]
     return (f"{head}{ticket_title(concern)} 应于{when(missed, tz)}前{what}，目前仍未{what}。\n"
             f"提问人：{sender_label(concern, sender)}\n内容：{concern.text}\n"

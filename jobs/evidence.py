@@ -65,7 +65,7 @@ def fetch_one(deps: Deps, channel: WecomChannel, evidence_id: int, media_id: str
         if extension is None or not data or len(data) > MAX_BYTES:
             raise ApiError(-1, f"not a usable image ({kind or 'no type'}, {len(data)} bytes)")
         relative = f"{school_code}/{evidence_id}{extension}"
-        store_photo(deps.settings, relative, data)
+        store_photo(deps.settings, deps.keyring, relative, data)
     except (ApiError, TransportError, OSError) as exc:
         log.warning("evidence %s (media %s) not fetched: %s", evidence_id, media_id, exc)
         relative = None

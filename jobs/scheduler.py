@@ -5,8 +5,8 @@ tables, run once at start and then on an interval, so whatever was missed during
 from the tables (not from APScheduler's misfire handling). The outbox is not a periodic job: its pump
 (jobs/outbox_pump.py) sends while rows are due and is woken when one is queued.
 
-Jobs: `reminders`, `digest`, `confirmations`, `concern-deadlines` and `evidence`; plus the lease keeper and
-the outbox pump.
+Jobs: `reminders`, `digest`, `confirmations`, `concern-deadlines`, `evidence` and `purge` (retention,
+daily at 03:00); plus the lease keeper and the outbox pump.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.context import Deps
 from jobs.concern_deadlines import chase_concern_deadlines
@@ -30,6 +31,7 @@ from jobs.digest import send_weekly_digest
 from jobs.evidence import fetch_evidence
 from jobs.lease import Lease, LeaseKeeper, database_lock
 from jobs.outbox_pump import Pump
+from jobs.purge import purge_expired
 from jobs.reminders import send_due_reminders
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ def register(scheduler: BaseScheduler, deps: Deps, held: Callable[[], bool] | No
     add(guard(mark_unconfirmed_records), "interval", minutes=s.confirmations_minutes, id="confirmations")
     add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
     add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
+    add(guard(purge_expired), CronTrigger(hour=3, timezone=deps.settings.tz), id="purge")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The cards capability's table: every template card sent, under the subject it asks about (migration 0009).
+"""The cards capability's table: every template card sent, under the subject it asks about (migration 0010).
 
 Imported at the end of `bot.models` so Alembic and `Base.metadata` see it.
 """
@@ -23,7 +23,8 @@ class SentCard(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
-    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_message.id"), index=True)
+    # Gone with its outbox row (the retention purge, a person's erasure): the card holds the same words.
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_message.id", ondelete="CASCADE"), index=True)
     recipient: Mapped[str] = mapped_column(String(64))  # userid
     subject: Mapped[str] = mapped_column(String(200))  # "confirm:12:34", "ask:…", "rate:7", "remind:5"
     task_id: Mapped[str] = mapped_column(String(128), unique=True)

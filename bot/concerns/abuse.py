@@ -14,6 +14,7 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.concerns.senders import raised_by
 from bot.config import Settings
 from bot.kv import key
 from bot.models import Concern, Person, School
@@ -63,7 +64,7 @@ def repeat_offender(db: Session, sender: Person, now: datetime, settings: Settin
     """Tell whether the sender already has enough marked messages in the last day to page nobody."""
     marked = db.scalar(
         select(func.count(Concern.id)).where(
-            Concern.sender_id == sender.id, Concern.abuse.is_not(None), Concern.created_at >= now - timedelta(days=1)
+            raised_by(db, sender), Concern.abuse.is_not(None), Concern.created_at >= now - timedelta(days=1)
         )
     )
     return int(marked or 0) >= settings.concerns.abuse_repeat_count
@@ -73,7 +74,7 @@ def duplicate_of(db: Session, sender: Person, text: str, now: datetime) -> Conce
     """Return the sender's own open ticket of the last day with the same text, if this repeats it."""
     bare = strip_noise(normalise(text))
     recent = db.scalars(
-        select(Concern).where(Concern.sender_id == sender.id, Concern.created_at >= now - timedelta(days=1),
+        select(Concern).where(raised_by(db, sender), Concern.created_at >= now - timedelta(days=1),
                               Concern.status.not_in(("resolved", "spam")))
         .order_by(Concern.id.desc()).limit(20)
     )

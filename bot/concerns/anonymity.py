@@ -1,5 +1,6 @@
 """Anonymity that holds: what staff see of an anonymous ticket's sender (nothing), the small-group
-check before sending, and the one way to learn who it was — a logged admin act.
+check before sending, and the one way to learn who it was — for a crisis, by someone on its case, with
+a reason that is stored and told to the counselor and the on-duty list.
 
 Example: "匿名反映 宿舍楼有人养猫" -> staff read "提问人：匿名"; a student whose class has 4 people is
 warned first that they might be recognised anyway.
@@ -13,11 +14,22 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.audit import record
+from bot.concerns.cases import on_duty_people
+from bot.concerns.history import add_history
 from bot.concerns.routing import linked_leader
-from bot.models import AuditLog, Concern, Link, Person, PersonRole
+from bot.concerns.senders import sender_of
+from bot.config import Settings
+from bot.messages import Reply
+from bot.models import Concern, Link, Person, PersonRole, School
+from bot.outbox import Outbox
 from bot.roles import COUNSELOR, IDEOLOGY_TEACHER, STUDENT
 
 ANONYMOUS_LABEL = "匿名"
+MIN_REASON = 4  # characters: "有自伤风险" is a reason, "查" is not
+MAX_REASON = 200
+# What an anonymous sender is told, once, with their receipt (the only case identity is revealed).
+REVEAL_NOTICE = "只有在您的生命安全面临危险时，学校负责处置的人员才会查明您的身份，并记录原因、通知您的辅导员。"
 
 
 def sender_label(concern: Concern, sender: Person | None) -> str:
@@ -57,14 +69,24 @@ def hiding_group(db: Session, sender: Person) -> HidingGroup:
     return HidingGroup(int(size or 0), "部门")
 
 
-def reveal_sender(db: Session, concern: Concern, admin: Person, now: datetime) -> Person:
-    """Return who raised a ticket, writing an AuditLog row: for anonymous tickets a deliberate admin act."""
-    sender = db.get(Person, concern.sender_id)
+def reveal_sender(db: Session, outbox: Outbox, concern: Concern, staff: Person, reason: str, now: datetime,
+                  settings: Settings, address: str = "") -> Person:
+    """Return who raised a ticket, for someone on its crisis case (the caller checks): the reason is kept in
+    the ticket's history and the audit log (never the name), and the counselor and on-duty list are told."""
+    sender = sender_of(db, concern)
     assert sender is not None
-    db.add(AuditLog(
-        school_id=concern.school_id, actor=admin.userid, action="concern.reveal_sender",
-        target=f"concern#{concern.number}",
-        detail={"concern_id": concern.id, "anonymous": concern.anonymous, "crisis": concern.crisis},
-        at=now,
-    ))
+    record(db, school_id=concern.school_id, actor=staff.userid, action="concern.reveal_sender",
+           target=f"concern#{concern.number}",
+           detail={"concern_id": concern.id, "crisis": concern.crisis, "reason": reason}, at=now, address=address)
+    step = add_history(db, concern, "system", f"{staff.name}查明了匿名提问人的身份。原因：{reason}", now)
+    note = (f"【#{concern.number} 匿名提问人身份已被查明】{staff.name}（{staff.department or '管理台'}）"
+            f"因“{reason}”查明了提问人身份。此事已记入审计日志。")
+    told = {p.id: p for p in on_duty_people(db, db.get(School, concern.school_id) or School(), settings)}
+    counselor = db.get(Person, concern.counselor_id) if concern.counselor_id else None
+    if counselor is not None:
+        told[counselor.id] = counselor
+    for person in told.values():
+        if person.userid != staff.userid:
+            outbox.send(person.userid, Reply.of(note), purpose="concern_reveal",
+                        dedupe_key=f"concern:{concern.school_id}:{concern.number}:reveal:{step.id}:{person.userid}")
     return sender

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH, people_with_role
+from bot.concerns.senders import sender_person_id
 from bot.concerns.similarity import Item, find_groups
 from bot.concerns.tickets import answer_concern, is_open, staff_channel
 from bot.context import Context
@@ -30,7 +31,7 @@ GROUPABLE = ("open", "answered", "reopened")
 
 def item_of(concern: Concern) -> Item:
     """Return the grouping view of a ticket."""
-    return Item(id=concern.id, sender=concern.sender_id, category=concern.category, text=concern.text,
+    return Item(id=concern.id, sender=sender_person_id(concern) or 0, category=concern.category, text=concern.text,
                 created_at=concern.created_at, place=concern.place)
 
 
@@ -70,7 +71,7 @@ def group_new_concern(ctx: Context, concern: Concern) -> ConcernGroup | None:
 
 def describe_group(group: ConcernGroup, members: Sequence[Concern]) -> str:
     """Return the admins' view of a common problem: how many people, where, and its tickets (no names)."""
-    people = len({m.sender_id for m in members})
+    people = len({sender_person_id(m) for m in members})
     where = f" · {group.place}" if group.place else ""
     lines = [f"【共性问题】{people}人反映了相似的问题（{CATEGORY_ZH.get(group.category, '其他')}{where}）："]
     first = min(m.number for m in members)

@@ -13,9 +13,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.concerns.anonymity import sender_label
+from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
+from bot.concerns.history import add_history
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head, on_duty
-from bot.concerns.tickets import add_history, create_ticket, staff_channel
+from bot.concerns.senders import raised_by, set_sender
+from bot.concerns.tickets import create_ticket, staff_channel
 from bot.context import Context
 from bot.messages import Reply
 from bot.models import Concern, ConcernMessage, Person
@@ -31,19 +33,20 @@ def support_text(ctx: Context, concern: Concern) -> str:
         return (f"已紧急通知学校值班人员和心理健康教育中心（编号 #{concern.number}），他们会马上跟进。\n"
                 f"如有生命危险，请立即拨打：\n{hotlines}\n"
                 "如果是您自己感到撑不下去，请告诉身边信任的人，也可以继续在这里说。")
+    hidden = f"\n你选择了匿名。{REVEAL_NOTICE}" if concern.anonymous else ""
     return (
         "你愿意说出来，这很重要。你现在不是一个人，我们非常在乎你的安全。\n"
         "学校值班老师和你的辅导员已经收到通知，会尽快联系你。\n"
         f"如果此刻有危险，请马上拨打：\n{hotlines}\n"
         "也可以告诉身边信任的人，请他们陪着你。愿意的话，继续在这里告诉我你在哪里、现在怎么样了。"
-        f"\n（编号 #{concern.number}）"
+        f"\n（编号 #{concern.number}）{hidden}"
     )
 
 
 def handle_crisis(ctx: Context, text: str, anonymous: bool) -> Reply:
     """Open (or add to) a crisis ticket, queue the alerts now, and answer with support and hotlines."""
     concern = ctx.db.scalar(
-        select(Concern).where(Concern.sender_id == ctx.sender.id, Concern.crisis.is_(True),
+        select(Concern).where(raised_by(ctx.db, ctx.sender), Concern.crisis.is_(True),
                               Concern.status != "resolved", Concern.created_at >= ctx.now - REOPEN_WINDOW)
         .order_by(Concern.id.desc()).limit(1)
     )
@@ -52,7 +55,9 @@ def handle_crisis(ctx: Context, text: str, anonymous: bool) -> Reply:
         message_id = ctx.db.scalar(select(ConcernMessage.id).where(ConcernMessage.concern_id == concern.id)
                                    .order_by(ConcernMessage.id).limit(1))
     else:
-        concern.anonymous = concern.anonymous or anonymous
+        if anonymous and not concern.anonymous:
+            concern.anonymous = True
+            set_sender(ctx.db, concern, ctx.sender)
         message_id = add_history(ctx.db, concern, "sender", text, ctx.now, ctx.sender).id
     alert(ctx, concern, text, message_id or 0)
     return Reply.of(support_text(ctx, concern))
@@ -84,8 +89,8 @@ def alert_text(concern: Concern, sender: Person, text: str) -> str:
     lines = [f"【紧急·危机预警】#{concern.number}", f"提问人：{who}", f"原话：{text}",
              "请立即联系确认安全；有生命危险请拨打 110 / 120。"]
     if concern.anonymous:
-        lines.insert(2, "提问人要求匿名。如确需查明身份以保障其安全，管理员可发“查明身份#"
-                        f"{concern.number}”（此操作会记入审计日志）。")
+        lines.insert(2, "提问人要求匿名。如确需查明身份以保障其安全，处置人员可发“查明身份#"
+                        f"{concern.number} 原因”（原因会被记录并告知辅导员和值班人员）。")
     lines.append(f"处理情况请回复“回复#{concern.number} 内容”。")
     return "\n".join(lines)
 

@@ -39,7 +39,7 @@ def concern_rows(db: Session, school: School, settings: Settings) -> Iterator[di
         return value.astimezone(tz).isoformat(timespec="seconds") if value is not None else None
 
     for c in db.scalars(query):
-        sender = None if c.anonymous else people.get(c.sender_id)
+        sender = None if c.anonymous else people.get(c.sender_id or 0)
         owner = people.get(c.owner_id) if c.owner_id else None
         replies = []
         for m in c.messages[1:]:  # the first step is the text itself
@@ -47,7 +47,7 @@ def concern_rows(db: Session, school: School, settings: Settings) -> Iterator[di
             who = ROLE_ZH.get(m.role, m.role) if (m.role == "sender" or author is None) else author.name
             replies.append({"at": at(m.at), "role": m.role, "by": who, "text": m.text})
         yield {
-            "number": c.number, "category": c.category, "category_zh": CATEGORY_ZH.get(c.category, "其他"),
+            "id": c.id, "number": c.number, "category": c.category, "category_zh": CATEGORY_ZH.get(c.category, "其他"),
             "status": c.status, "status_zh": STATUS_ZH.get(c.status, c.status), "owner_office": c.owner_office,
             "owner": owner.name if owner else "", "anonymous": c.anonymous, "crisis": c.crisis, "abuse": c.abuse,
             "created_at": at(c.created_at), "first_response_due": at(c.first_response_due),

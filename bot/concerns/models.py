@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.crypto import SealedText
 from bot.models import Base
 
 
@@ -33,7 +34,7 @@ class ConcernGroup(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     category: Mapped[str] = mapped_column(String(16))
     place: Mapped[str | None] = mapped_column(String(64))
-    label: Mapped[str] = mapped_column(Text, default="")  # the first concern's text, as a title
+    label: Mapped[str] = mapped_column(SealedText, default="")  # the first concern's text, as a title (sealed)
     created_at: Mapped[datetime] = mapped_column()
     answered_at: Mapped[datetime | None] = mapped_column()
 

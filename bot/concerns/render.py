@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.concerns.anonymity import sender_label
+from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
 from bot.concerns.routing import CATEGORY_ZH
+from bot.config import Settings
 from bot.messages import Button, Choice
 from bot.models import Concern, Person
 
@@ -51,8 +52,17 @@ def receipt(concern: Concern, tz: ZoneInfo, counselor: bool) -> str:
     text = (f"已收到，编号 #{concern.number}（{CATEGORY_ZH.get(concern.category, '其他')}），已转给{to}。\n"
             f"预计{when(concern.first_response_due, tz)}前答复，{when(concern.resolve_due, tz)}前办结。")
     if concern.anonymous:
-        text += "\n您选择了匿名：处理人员看不到您的姓名，答复仍会发给您。"
+        text += "\n您选择了匿名：处理人员看不到您的姓名，答复仍会发给您。" + REVEAL_NOTICE
     return text + f"\n补充情况可发“追问#{concern.number} 内容”。"
+
+
+def privacy_notice(settings: Settings) -> str:
+    """What someone raising their first concern is told about their data (PIPL Art. 17)."""
+    r = settings.retention
+    return ("【个人信息说明】您反映的内容和身份只给负责处理的部门和您的辅导员看；心理和危机类内容只有处置人员可见，"
+            "匿名时任何人都看不到您的身份（生命安全面临危险时除外）。"
+            f"内容在最后一次处理后保存{r.concerns_days}天（危机情况{r.crisis_days}天）后删除，"
+            f"离校后{r.departed_days}天删除。如需查询、复制、更正或删除您的个人信息，请联系{settings.privacy.contact}。")
 
 
 def relayed_answer(concern: Concern, staff: Person, text: str, resolved: bool) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import when
 from bot.concerns.routing import CATEGORIES, CATEGORY_ZH
+from bot.concerns.senders import sender_person_id
 from bot.models import Concern, School
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
@@ -101,11 +102,11 @@ def concerns_summary(db: Session, school: School, week: date, tz: ZoneInfo = DEF
         if group is None:
             continue
         problems.append(CommonProblem(gid, group.category, group.place, group.label,
-                                      tuple(sorted(m.number for m in members)), len({m.sender_id for m in members})))
+                                      tuple(sorted(m.number for m in members)), len({sender_person_id(m) for m in members})))
     return ConcernSummary(
         week_start=start_day, raised=len(this_week),
         resolved=sum(1 for t in tickets if t.resolved_at is not None and start <= t.resolved_at < end),
-        open=len(still_open), overdue=tuple(sorted(overdue, key=lambda o: o.due)), common_problems=tuple(problems),
+        open=len(still_open), overdue=tuple(sorted(overdue, key=lambda o: (o.due, o.number))), common_problems=tuple(problems),
         by_category=by_category,
         satisfied=sum(1 for t in this_week if t.rating == "satisfied"),
         unsatisfied=sum(1 for t in this_week if t.rating == "unsatisfied"), tz=tz,

@@ -10,21 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.cards.settle import outcome_line, settle, settle_choice
 from bot.concerns.abuse import classify_abuse, duplicate_of, over_rate_limit, repeat_offender
 from bot.concerns.deadlines import CLOSED_STATUSES, add_working_days, set_deadlines
+from bot.concerns.history import add_history
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
-from bot.concerns.render import rating_card, rating_subject, receipt, relayed_answer, staff_notice, when
+from bot.concerns.render import privacy_notice, rating_card, rating_subject, receipt, relayed_answer, staff_notice, when
 from bot.concerns.routing import Routing, on_duty, route_concern
+from bot.concerns.senders import is_sender, raised_by, sender_of, set_sender
 from bot.concerns.similarity import specific_place
 from bot.config import Settings
 from bot.context import Context
 from bot.messages import Reply
-from bot.models import Concern, ConcernMessage, Person, School
+from bot.models import Concern, Person, School
 from bot.outbox import Outbox
 from bot.parse.text import normalise
 from bot.roles import ADMIN
@@ -50,26 +52,18 @@ def find_ticket(db: Session, school_id: int, number: int) -> Concern | None:
     return db.scalar(select(Concern).where(Concern.school_id == school_id, Concern.number == number))
 
 
-def add_history(db: Session, concern: Concern, role: str, text: str, now: datetime,
-                author: Person | None = None) -> ConcernMessage:
-    """Append one step to a ticket's history (role: sender / staff / system)."""
-    row = ConcernMessage(concern_id=concern.id, author_id=author.id if author else None, role=role, text=text, at=now)
-    db.add(row)
-    db.flush()
-    return row
-
-
 def create_ticket(ctx: Context, text: str, category: str, anonymous: bool, crisis: bool,
                   routing: Routing | None = None, abuse: str | None = None, silent: bool = False) -> Concern:
     """Store a new ticket with its number, owner, deadlines and first history step."""
     routing = routing or route_concern(ctx.db, ctx.school, ctx.sender, category, ctx.settings)
     concern = Concern(
-        school_id=ctx.school.id, number=next_number(ctx.db, ctx.school), sender_id=ctx.sender.id,
+        school_id=ctx.school.id, number=next_number(ctx.db, ctx.school),
         category=category, status="spam" if silent else "open", anonymous=anonymous, crisis=crisis,
         owner_office=routing.office, owner_id=routing.owner.id if routing.owner else None,
         counselor_id=routing.counselor.id if routing.counselor else None, text=text, created_at=ctx.now,
         abuse=abuse, channel=ctx.channel, place=specific_place(normalise(text)),
     )
+    set_sender(ctx.db, concern, ctx.sender)
     if not silent:
         set_deadlines(concern, ctx.now, ctx.settings)
     ctx.db.add(concern)
@@ -106,7 +100,18 @@ def raise_concern(ctx: Context, text: str, category: str, anonymous: bool) -> Ra
     said = receipt(concern, ctx.settings.tz, counselor=routing.counselor is not None)
     if abuse == "insult":
         said += "\n请文明表达，多次出现不文明用语的消息将不再转给处理部门。"
+    if first_concern(ctx):
+        said += "\n" + privacy_notice(ctx.settings)
     return Raised(concern, paged=True, text=said)
+
+
+def first_concern(ctx: Context) -> bool:
+    """Tell whether the sender has never been given the privacy notice, and note that they now are."""
+    seen = ctx.db.scalar(select(Person.privacy_noticed_at).where(Person.id == ctx.sender.id))
+    if seen is not None:
+        return False
+    ctx.db.execute(update(Person).where(Person.id == ctx.sender.id).values(privacy_noticed_at=ctx.now))
+    return True
 
 
 def notify_new(ctx: Context, concern: Concern, routing: Routing) -> None:
@@ -140,7 +145,7 @@ def handlers_of(db: Session, concern: Concern) -> list[Person]:
 
 def can_handle(db: Session, person: Person, concern: Concern) -> bool:
     """Tell whether a person may answer a ticket: its handlers, its office, admins."""
-    if person.id == concern.sender_id:
+    if is_sender(concern, person):
         return False
     if ADMIN in person.roles or (person.department and person.department == concern.owner_office):
         return True
@@ -165,8 +170,9 @@ def answer_concern(db: Session, outbox: Outbox, concern: Concern, staff: Person,
         concern.status, concern.resolved_at, concern.rating = "resolved", now, None
     elif concern.status in ("open", "reopened"):
         concern.status = "answered"
-    sender = db.get(Person, concern.sender_id)
-    assert sender is not None
+    sender = sender_of(db, concern)
+    if sender is None:  # purged or erased meanwhile: the answer stays in the history only
+        return
     outbox.send(sender.userid, Reply(text=relayed_answer(concern, staff, text, resolve),
                                      choice=rating_card(concern) if resolve else None),
                 purpose="concern_reply", channel=concern.channel,
@@ -218,7 +224,7 @@ def reopen_concern(db: Session, outbox: Outbox, concern: Concern, now: datetime,
 
 def awaiting_rating(db: Session, sender: Person) -> Concern | None:
     """Return the sender's most recently resolved ticket that has no rating yet."""
-    return db.scalar(select(Concern).where(Concern.sender_id == sender.id, Concern.status == "resolved",
+    return db.scalar(select(Concern).where(raised_by(db, sender), Concern.status == "resolved",
                                            Concern.rating.is_(None))
                      .order_by(Concern.resolved_at.desc(), Concern.id.desc()).limit(1))
 

@@ -1,7 +1,9 @@
-"""The audit trail of the console (N20): every change made in the console writes one AuditLog row,
-and the audit page lists the rows an admin (their school) or the province (every school) may read.
+"""The audit trail of the console (N20, PIPL): every change made in the console, and every read of a
+concern, a person, a record, a photo or an export, writes one AuditLog row (who, what object, when, from
+which address — never the content); the audit page lists them to an auditor (their school, or all).
 
-Example: accepting a suggested link writes `links.accept` with the pairs added, by `console:wang`.
+Example: accepting a suggested link writes `links.accept` with the pairs added, by `console:wang`;
+opening ticket #12 writes `concern.read` with target `concern#12`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 from flask import g, render_template, request
 from sqlalchemy import func, select
 
+from bot.audit import record
 from bot.console.paging import Page, paginate
 from bot.models import AuditLog, School
 
@@ -32,13 +35,30 @@ ACTION_ZH = {
     "roster.import": "导入花名册",
     "outbox.retry": "重新发送失败的消息",
     "outbox.acknowledge": "确认未送达的危机预警已另行处理",
+    "concern.list": "查看问题列表",
+    "concern.read": "查看问题",
+    "person.read": "查看人员",
+    "person.record_read": "查看工作记录",
+    "record.read": "查看联系记录",
+    "evidence.read": "查看证明照片",
+    "export.progress": "导出工作进展报表",
+    "export.records": "导出联系记录",
+    "export.concerns": "导出问题反映",
+    "export.person_record": "导出个人工作记录",
+    "person.export": "导出个人信息",
+    "person.erase": "删除个人信息",
+    "console.account_disable": "停用管理台账号",
+    "console.account_enable": "启用管理台账号",
+    "console.password_reset": "重置管理台密码",
+    "audit.purge": "按保存期限删除日志",
+    "retention.purge": "按保存期限删除数据",
 }
 
 
 def write_audit(action: str, target: str, detail: dict[str, Any], school_id: int | None) -> None:
-    """Add an AuditLog row for a change the current viewer made (inside the request's transaction)."""
-    g.db.add(AuditLog(school_id=school_id, actor=g.viewer.actor, action=action, target=target[:200],
-                      detail=detail, at=g.deps.clock()))
+    """Add an AuditLog row for what the current viewer did or read (inside the request's transaction)."""
+    record(g.db, school_id=school_id, actor=g.viewer.actor, action=action, target=target, detail=detail,
+           at=g.deps.clock(), address=request.remote_addr or "")
 
 
 def show_audit() -> str:

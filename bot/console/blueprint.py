@@ -8,10 +8,9 @@ their own records, an admin the school's; not logged in, they are sent to /login
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request
@@ -32,9 +31,10 @@ from bot.console import (
     standing_links,
     wecom_login,
 )
-from bot.console.access import ALL, EDITORS, OVERSIGHT, RESPONDERS, STAFF, guarded
+from bot.console.access import ALL, DELIVERY, EDITORS, OPERATORS, OVERSIGHT, RESPONDERS, STAFF, guarded
 from bot.console.csrf import check_csrf, csrf_token
 from bot.console.models import ADMIN, PROVINCE
+from bot.console.sessions import RedisSessionInterface
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.context import Deps
 from bot.models import School
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("console", __name__, template_folder="templates", static_folder="static",
                static_url_path="/console/static")
-
-SESSION_HOURS = 8  # a working day; leaders opening a link from WeCom log in again the next day
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/login/wecom/callback", "wecom_callback", wecom_login.finish, None),
     Route("/console/", "overview", overview.show_overview, ALL),
     Route("/console/people", "people", people.list_people, ALL),
+    Route("/console/people/find", "person_find", people.find_person, OPERATORS),
     Route("/console/people/<int:person_id>", "person", people.show_person, ALL),
+    Route("/console/people/<int:person_id>/data.json", "person_data", people.export_data, OPERATORS),
+    Route("/console/people/<int:person_id>/erase", "person_erase", people.erase_data, OPERATORS, ("POST",)),
     Route("/console/people/<int:person_id>/record", "person_record", people.show_record, ALL),
     Route("/console/people/<int:person_id>/record.xlsx", "person_record_xlsx", exports.person_record_xlsx, ALL),
     Route("/console/people/<int:person_id>/standing", "standing_set", standing_links.set_link, EDITORS, ("POST",)),
@@ -87,12 +88,12 @@ ROUTES: tuple[Route, ...] = (
           ("POST",)),
     Route("/console/concerns/<int:concern_id>/deadline", "concern_deadline", concern_board.change_deadline,
           frozenset({ADMIN}), ("POST",)),
-    Route("/console/concerns/<int:concern_id>/reveal", "concern_reveal", concern_board.reveal, frozenset({ADMIN}),
+    Route("/console/concerns/<int:concern_id>/reveal", "concern_reveal", concern_board.reveal, RESPONDERS,
           ("POST",)),
     Route("/console/concerns/groups/<int:group_id>/reply", "group_reply", concern_board.reply_group,
           frozenset({ADMIN}), ("POST",)),
     Route("/console/audit", "audit", audit_log.show_audit, OVERSIGHT),
-    Route("/console/outbox", "outbox", outbox_page.show_outbox, OVERSIGHT),
+    Route("/console/outbox", "outbox", outbox_page.show_outbox, DELIVERY),
     Route("/console/outbox/<int:row_id>/retry", "outbox_retry", outbox_page.retry_one, EDITORS, ("POST",)),
     Route("/console/outbox/retry-failed", "outbox_retry_failed", outbox_page.retry_failed, EDITORS, ("POST",)),
     Route("/console/outbox/<int:row_id>/acknowledge", "outbox_acknowledge", outbox_page.acknowledge_alert, EDITORS,
@@ -110,22 +111,13 @@ for route in ROUTES:
 
 @bp.record_once
 def configure_app(state: BlueprintSetupState) -> None:
-    """Make the session cookie safe: HttpOnly, SameSite=Lax, Secure behind https, a working day long."""
+    """Keep sessions on the server, in Redis (HttpOnly, SameSite=Lax cookie holding only an id; Secure behind
+    https): 30 minutes idle and 8 hours at most by default (bot/console/sessions.py)."""
     app = state.app
     deps: Deps = app.extensions["bot"]
-    public_url = deps.settings.app.public_url
-    app.config.update(
-        SESSION_COOKIE_NAME="contactbot_console",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",  # sent on the top-level GET back from WeCom's OAuth page, not on cross-site POSTs
-        SESSION_COOKIE_SECURE=public_url.startswith("https://"),
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
-    )
-    if not app.secret_key:
-        # Sessions need a key; a random one works for one process (the demo) but logs everyone out on restart
-        # and cannot be shared by several workers — production sets [app] secret_key.
-        log.warning("[app] secret_key 未配置：管理台使用本进程的随机密钥，重启后需重新登录，且不支持多进程")
-        app.secret_key = secrets.token_hex(32)
+    app.session_interface = RedisSessionInterface(deps)  # type: ignore[attr-defined]  # a Flask app
+    if not deps.keyring.enabled:
+        log.warning("[encryption] keys 未配置：学生反映的内容和匿名提问人以明文标记保存，生产环境请配置密钥")
     app.jinja_env.filters.update(local=_local_time, day=_day, kind_zh=_kind_zh, venue_zh=_venue_zh)
 
 
@@ -148,6 +140,8 @@ def security_headers(response: Response) -> Response:
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
     if request.endpoint != "console.static":
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.extensions["bot"].settings.app.public_url.startswith("https://"):  # never again over plain http (等保: 传输安全)
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 
@@ -175,7 +169,7 @@ ERRORS_ZH = {
 def template_globals() -> dict[str, Any]:
     """Give every template the CSRF token, the viewer and the navigation they may use."""
     viewer = g.get("viewer")
-    picked = request.args.get("school", "") if viewer and viewer.role == PROVINCE else ""
+    picked = request.args.get("school", "") if viewer and viewer.school_id is None else ""
     return {"csrf_token": csrf_token, "viewer": viewer, "nav": _nav(viewer.role) if viewer else [],
             "school_title": _school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
             "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
@@ -190,7 +184,7 @@ NAV = (  # (endpoint, label, roles)
     ("console.concerns", "问题反映", ALL),
     ("console.exports", "导出", ALL),
     ("console.audit", "操作日志", OVERSIGHT),
-    ("console.outbox", "发件箱", OVERSIGHT),
+    ("console.outbox", "发件箱", DELIVERY),
 )
 
 

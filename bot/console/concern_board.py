@@ -1,7 +1,9 @@
 """The concerns board (N13, N14, N18): tickets by status and deadline, each with its history; staff
 answer from here and the answer reaches the student in chat through the outbox; a common problem is
-answered once for all its tickets. An anonymous sender is never shown — not in lists, pages or
-files; only an admin can learn who it was, and that act is logged (`reveal_sender`).
+answered once for all its tickets. What each viewer sees of a ticket — its words, who raised it — is the
+access matrix's answer (`concern_view`); every list and ticket opened writes an audit row. An anonymous
+sender is never shown; someone on a crisis case may reveal who it was, with a reason that is stored, and
+the counselor and the on-duty list are told (`reveal_sender`).
 
 Example: POST /console/concerns/12/reply text=已联系后勤，周五前修好 → the student gets it in WeCom.
 """
@@ -16,14 +18,16 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from bot.concerns.anonymity import reveal_sender, sender_label
+from bot.concerns.anonymity import ANONYMOUS_LABEL, MAX_REASON, MIN_REASON, reveal_sender, sender_label
+from bot.concerns.cases import SENSITIVE_CATEGORIES
 from bot.concerns.common import answer_group
 from bot.concerns.deadlines import CLOSED_STATUSES
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import RATING_ZH, STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH
+from bot.concerns.senders import distinct_senders
 from bot.concerns.tickets import answer_concern, reopen_concern
-from bot.console.access import visible_or_403
+from bot.console.access import ConcernView, cases_for, concern_view, may, visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.models import ADMIN
 from bot.console.paging import Page, paginate
@@ -90,7 +94,7 @@ def common_problems(db: Session, clause: ColumnElement[bool], limit: int = 20) -
     """Return the common problems with tickets in view, those still waiting first."""
     waiting = func.sum(case((Concern.status.in_(WAITING), 1), else_=0))
     stmt = (select(ConcernGroup.id, ConcernGroup.label, ConcernGroup.category, ConcernGroup.place,
-                   ConcernGroup.answered_at, func.count(Concern.id), func.count(func.distinct(Concern.sender_id)),
+                   ConcernGroup.answered_at, func.count(Concern.id), distinct_senders(),
                    waiting)
             .join(Concern, Concern.group_id == ConcernGroup.id).where(clause)
             .group_by(ConcernGroup.id, ConcernGroup.label, ConcernGroup.category, ConcernGroup.place,
@@ -99,11 +103,34 @@ def common_problems(db: Session, clause: ColumnElement[bool], limit: int = 20) -
     return [Problem(r[0], r[1], r[2], r[3], r[4], int(r[5]), int(r[6]), int(r[7] or 0)) for r in db.execute(stmt)]
 
 
-def senders_shown(db: Session, concerns: list[Concern]) -> dict[int, str]:
-    """Return how each ticket names its sender: "匿名" for anonymous ones, whose sender is never loaded."""
-    wanted = {c.sender_id for c in concerns if not c.anonymous}
+HIDDEN_SENDER = "学生（身份不显示）"
+
+
+def senders_shown(db: Session, concerns: list[Concern], views: dict[int, ConcernView]) -> dict[int, str]:
+    """Return how each ticket names its sender: "匿名" for anonymous ones (whose sender is never loaded),
+    the name only where the viewer may see it."""
+    wanted = {c.sender_id for c in concerns if views[c.id].identity and c.sender_id is not None}
     people = {p.id: p for p in db.scalars(select(Person).where(Person.id.in_(wanted)))} if wanted else {}
-    return {c.id: sender_label(c, None if c.anonymous else people.get(c.sender_id)) for c in concerns}
+    out = {}
+    for c in concerns:
+        if c.anonymous or c.purged_at is not None:
+            out[c.id] = ANONYMOUS_LABEL if c.anonymous else "—"
+        else:
+            out[c.id] = sender_label(c, people.get(c.sender_id or 0)) if views[c.id].identity else HIDDEN_SENDER
+    return out
+
+
+def views_of(concerns: list[Concern]) -> dict[int, ConcernView]:
+    """Return what the current viewer sees of each ticket."""
+    cases = cases_for(g.db, g.viewer, g.deps.settings)
+    return {c.id: concern_view(g.viewer, cases, c) for c in concerns}
+
+
+def problem_label(problem: Problem) -> str:
+    """A common problem's title (a student's words) where the viewer may read such words, else its category."""
+    if may(g.viewer, "concern", "words") and problem.category not in SENSITIVE_CATEGORIES:
+        return problem.label
+    return f"{CATEGORY_ZH.get(problem.category, '其他')}类共性问题"
 
 
 def board_filters(in_scope: ColumnElement[bool], status: str, category: str,
@@ -135,25 +162,34 @@ def show_board() -> str:
     total = db.scalar(select(func.count(Concern.id)).where(*where)) or 0
     query = select(Concern).where(*where).order_by(Concern.crisis.desc(), Concern.resolve_due.asc(), Concern.id)
     page: Page[Concern] = paginate(db, query, total)
-    return render_template("console/concerns.html", page=page, senders=senders_shown(db, page.rows), now=now,
-                           status=status, category=category, problems=common_problems(db, scope.concerns()),
+    views = views_of(page.rows)
+    write_audit("concern.list", f"concerns?status={status}&category={category}",
+                {"numbers": [c.number for c in page.rows if views[c.id].words]}, scope.single_school)
+    return render_template("console/concerns.html", page=page, senders=senders_shown(db, page.rows, views),
+                           views=views, now=now, status=status, category=category,
+                           problems=common_problems(db, scope.concerns()), problem_label=problem_label,
                            is_overdue=is_overdue, CATEGORY_ZH=CATEGORY_ZH, STATUS_ZH=STATUS_ZH)
 
 
 def show_concern(concern_id: int, revealed: Person | None = None) -> str:
-    """Show one ticket with its history and the actions the viewer may take."""
+    """Show one ticket — as much of it as the viewer may see — with the actions they may take; audited."""
     db = g.db
     concern: Concern = visible_or_403(db, Concern, concern_id, g.scope.concerns())
+    view = views_of([concern])[concern.id]
+    if revealed is None:
+        write_audit("concern.read", f"concern#{concern.number}",
+                    {"concern_id": concern.id, "words": view.words, "identity": view.identity}, concern.school_id)
     authors = {m.author_id for m in concern.messages if m.role == "staff" and m.author_id}
     staff = {p.id: p.name for p in db.scalars(select(Person).where(Person.id.in_(authors)))} if authors else {}
     owner = db.get(Person, concern.owner_id) if concern.owner_id else None
-    # A counselor's name narrows an anonymous sender to their classes: shown for named tickets only.
-    counselor = db.get(Person, concern.counselor_id) if concern.counselor_id and not concern.anonymous else None
+    # A counselor's name narrows the sender to their classes: shown with the sender's identity only.
+    counselor = db.get(Person, concern.counselor_id) if concern.counselor_id and view.identity else None
     group = db.get(ConcernGroup, concern.group_id) if concern.group_id else None
-    return render_template("console/concern.html", concern=concern, sender=senders_shown(db, [concern])[concern.id],
+    return render_template("console/concern.html", concern=concern, view=view,
+                           sender=senders_shown(db, [concern], {concern.id: view})[concern.id],
                            staff=staff, owner=owner, counselor=counselor, group=group, revealed=revealed,
                            now=g.deps.clock(), overdue=is_overdue(concern, g.deps.clock()),
-                           may_answer=g.scope.can_answer, is_admin=g.viewer.role == ADMIN,
+                           may_answer=g.scope.can_answer and view.words, is_admin=g.viewer.role == ADMIN,
                            CATEGORY_ZH=CATEGORY_ZH, STATUS_ZH=STATUS_ZH, RATING_ZH=RATING_ZH)
 
 
@@ -178,6 +214,8 @@ def reply(concern_id: int) -> Response:
     """Answer a ticket: kept in its history and sent to the sender in chat."""
     db = g.db
     concern: Concern = visible_or_403(db, Concern, concern_id, g.scope.concerns())
+    if not views_of([concern])[concern.id].words:
+        abort(403)  # answering what one may not read: not on this case
     text = request.form.get("text", "").strip()
     if not text or len(text) > MAX_REPLY:
         flash(f"请填写答复内容（不超过{MAX_REPLY}字）。", "error")
@@ -187,7 +225,7 @@ def reply(concern_id: int) -> Response:
     resolve = request.form.get("resolve") == "1"
     answer_concern(db, _outbox(concern.school_id), concern, _staff(), text, resolve, g.deps.clock())
     write_audit("concern.reply", f"concern#{concern.number}",
-                {"concern_id": concern.id, "text": text, "resolved": resolve}, concern.school_id)
+                {"concern_id": concern.id, "length": len(text), "resolved": resolve}, concern.school_id)
     flash("答复已保存，将通过消息发送给提问人。" + ("问题已标记为办结。" if resolve else ""), "ok")
     return redirect(url_for("console.concern", concern_id=concern.id))
 
@@ -227,12 +265,20 @@ def change_deadline(concern_id: int) -> Response:
     return redirect(url_for("console.concern", concern_id=concern.id))
 
 
-def reveal(concern_id: int) -> str:
-    """Show an anonymous ticket's sender to an admin, once, writing the audit row (reveal_sender)."""
+def reveal(concern_id: int) -> str | Response:
+    """Show an anonymous crisis ticket's sender, once, to someone on the case who gives a reason; the reason
+    is stored, the counselor and the on-duty list are told, and the audit row written (reveal_sender)."""
     concern: Concern = visible_or_403(g.db, Concern, concern_id, g.scope.concerns())
     if not concern.anonymous:
         abort(400)
-    person = reveal_sender(g.db, concern, _staff(), g.deps.clock())  # writes the AuditLog row
+    if not views_of([concern])[concern.id].may_reveal:
+        abort(403)
+    reason = request.form.get("reason", "").strip()
+    if len(reason) < MIN_REASON:
+        flash(f"请填写查明身份的原因（至少{MIN_REASON}个字），它会被记录并告知辅导员和值班人员。", "error")
+        return redirect(url_for("console.concern", concern_id=concern.id))
+    person = reveal_sender(g.db, _outbox(concern.school_id), concern, _staff(), reason[:MAX_REASON], g.deps.clock(),
+                           g.deps.settings, address=request.remote_addr or "")
     return show_concern(concern_id, revealed=person)
 
 
@@ -247,6 +293,6 @@ def reply_group(group_id: int) -> Response:
     resolve = request.form.get("resolve") == "1"
     tickets = answer_group(db, _outbox(group.school_id), group, _staff(), text, resolve, g.deps.clock())
     write_audit("concern.group_reply", f"concern_group#{group.id}",
-                {"group_id": group.id, "numbers": [c.number for c in tickets], "text": text}, group.school_id)
+                {"group_id": group.id, "numbers": [c.number for c in tickets], "length": len(text)}, group.school_id)
     flash(f"已答复共性问题，{len(tickets)} 位提问人将收到答复。", "ok")
     return redirect(url_for("console.concerns", group=group.id))

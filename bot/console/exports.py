@@ -21,7 +21,15 @@ from bot.concerns.export import FIELDS as CONCERN_FIELDS
 from bot.concerns.export import HEADERS_ZH as CONCERN_HEADERS
 from bot.concerns.export import concern_rows
 from bot.concerns.render import RATING_ZH
-from bot.console.access import visible_or_403
+from bot.console.access import (
+    cases_for,
+    concern_view,
+    person_visible,
+    record_view,
+    redact_concern_row,
+    visible_or_403,
+)
+from bot.console.audit_log import write_audit
 from bot.console.concern_board import board_filters
 from bot.console.models import DEPARTMENT_HEAD
 from bot.console.records import filter_from_request
@@ -75,15 +83,21 @@ def progress_xlsx() -> Response:
     now = deps.clock()
     data = progress_workbook(g.db, deps.settings, scope, term, now, deps.today(now),
                              whole_schools=g.viewer.role != DEPARTMENT_HEAD)
+    write_audit("export.progress", f"progress.xlsx?term={term.key}", {"schools": list(scope.school_ids)},
+                scope.single_school)
     return _download(data, XLSX_MIME, f"工作进展报表-{_scope_name()}-{term.label}.xlsx")
 
 
 def person_record_xlsx(person_id: int) -> Response:
     """One leader's record for a term or year."""
     person: Person = visible_or_403(g.db, Person, person_id, g.scope.people())
+    if not person_visible(g.viewer, person):
+        abort(403)
     term = _term()
     record = leader_record(g.db, g.deps.settings, person, term, g.deps.today())
-    return _download(leader_record_workbook(record, g.deps.settings), XLSX_MIME,
+    write_audit("export.person_record", f"person#{person.id}", {"person_id": person.id, "term": term.key},
+                person.school_id)
+    return _download(leader_record_workbook(record, g.deps.settings, record_view(g.viewer).words), XLSX_MIME,
                      f"联系工作记录-{person.name}-{term.label}.xlsx")
 
 
@@ -93,12 +107,15 @@ def records_file(fmt: str) -> Response:
         abort(404)
     db, scope = g.db, g.scope
     f = filter_from_request()
+    words = record_view(g.viewer).words
     rows: list[dict[str, Any]] = []
     for school in db.scalars(select(School).where(scope.schools()).order_by(School.id)):
         userids = set(db.scalars(select(Person.userid).where(scope.people(), Person.school_id == school.id,
                                                              *([Person.id == f.person_id] if f.person_id else []))))
         if userids:
-            rows += [r for r in record_rows(db, school, g.deps.settings, f.date_from) if f.matches(r, userids)]
+            rows += [r for r in record_rows(db, school, g.deps.settings, f.date_from, words=words)
+                     if f.matches(r, userids)]
+    write_audit("export.records", f"records.{fmt}", {"rows": len(rows), "words": words}, scope.single_school)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"records.{fmt}"
         write_records(iter(rows), fmt, out)
@@ -114,14 +131,16 @@ def concerns_file(fmt: str) -> Response:
         abort(404)
     db, scope, now = g.db, g.scope, g.deps.clock()
     where = board_filters(scope.concerns(), request.args.get("status", ""), request.args.get("category", ""), now)
-    wanted: dict[int, set[int]] = {}
-    for school_id, number in db.execute(select(Concern.school_id, Concern.number).where(*where)):
-        wanted.setdefault(school_id, set()).add(number)
+    wanted = {c.id: c for c in db.scalars(select(Concern).where(*where))}
+    cases = cases_for(db, g.viewer, g.deps.settings)
     rows: list[list[Any]] = []
-    for school in db.scalars(select(School).where(School.id.in_(wanted)).order_by(School.id)):
+    for school in db.scalars(select(School).where(School.id.in_({c.school_id for c in wanted.values()}))
+                             .order_by(School.id)):
         for row in concern_rows(db, school, g.deps.settings):
-            if row["number"] in wanted[school.id]:
-                rows.append([school.name, *(concern_cell(row[f], f) for f in CONCERN_FIELDS)])
+            if row["id"] in wanted:
+                shown = redact_concern_row(row, concern_view(g.viewer, cases, wanted[row["id"]]))
+                rows.append([school.name, *(concern_cell(shown[f], f) for f in CONCERN_FIELDS)])
+    write_audit("export.concerns", f"concerns.{fmt}", {"rows": len(rows)}, scope.single_school)
     headers = ("学校", *CONCERN_HEADERS)
     name = f"问题反映-{_scope_name()}-{g.deps.today().isoformat()}.{fmt}"
     if fmt == "csv":

@@ -12,15 +12,18 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.crypto import SealedText
 from bot.models import Base, utcnow
 
 # What a console account may see (N21 for the province): the role decides the scope.
 ADMIN = "admin"  # one school
+AUDITOR = "auditor"  # reads the audit log (one school, or every school without one); nothing else
 DEPARTMENT_HEAD = "department_head"  # one department of one school
 LEADER = "leader"  # their own records only
 PROVINCE = "province"  # every school of the deployment, read-only
-CONSOLE_ROLES = (ADMIN, DEPARTMENT_HEAD, LEADER, PROVINCE)
-CONSOLE_ROLE_ZH = {ADMIN: "学校管理员", DEPARTMENT_HEAD: "部门负责人", LEADER: "领导干部", PROVINCE: "省级账号"}
+CONSOLE_ROLES = (ADMIN, DEPARTMENT_HEAD, LEADER, PROVINCE, AUDITOR)
+CONSOLE_ROLE_ZH = {ADMIN: "学校管理员", DEPARTMENT_HEAD: "部门负责人", LEADER: "领导干部", PROVINCE: "省级账号",
+                   AUDITOR: "审计员"}
 
 
 class ConsoleAccount(Base):
@@ -40,3 +43,6 @@ class ConsoleAccount(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64), default="cli")
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Migration 0007: the TOTP secret (sealed) when the role needs a second factor, and the last password change.
+    totp_secret: Mapped[str | None] = mapped_column(SealedText)
+    password_changed_at: Mapped[datetime | None] = mapped_column()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.console import stats
 from bot.console.charts import venue_bars, weekly_columns, weeks_window
 from bot.console.compliance import LeaderStatus, behind, current_periods, leader_statuses, summarise
-from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts
+from bot.console.concern_board import CATEGORY_ZH, common_problems, concern_counts, problem_label
 from bot.models import School
 from bot.rules.catalog import IN_PERSON_KINDS, PERIOD_ZH
 
@@ -44,7 +44,7 @@ def show_overview() -> str:
         behind=behind(statuses)[:BEHIND_SHOWN], behind_total=len(behind(statuses)), mine=mine,
         columns=weekly_columns(mix.per_day, today), venues=venue_bars(mix.venues),
         mix_label=mix_period.label, concerns=concern_counts(db, scope.concerns(), now, week_start),
-        problems=common_problems(db, scope.concerns(), limit=5), schools=_by_school(statuses, scope.school_ids),
+        problems=common_problems(db, scope.concerns(), limit=5), problem_label=problem_label, schools=_by_school(statuses, scope.school_ids),
         CATEGORY_ZH=CATEGORY_ZH, PERIOD_ZH=PERIOD_ZH,
     )
 

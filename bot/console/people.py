@@ -1,5 +1,6 @@
 """People: the leaders in view with where each stands, one person's page (obligations, links and
-their history, recent records), and a leader's printable record for a term or year (N19).
+their history, recent records), a leader's printable record for a term or year (N19), and for the admin
+one person's data as a copy or its erasure (PIPL Art. 45, 47; bot/person_data.py), both audited.
 
 Example: GET /console/people?behind=1 lists the leaders with something still due; a leader opening
 another leader's page gets 403.
@@ -7,17 +8,23 @@ another leader's page gets 403.
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+import io
+import json
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
+from werkzeug.wrappers import Response
 
 from bot.console import stats
-from bot.console.access import visible_or_403
+from bot.console.access import may, named_staff, person_visible, record_view, visible_or_403
+from bot.console.audit_log import write_audit
 from bot.console.compliance import PERIOD_KINDS, current_periods, leader_statuses
 from bot.console.paging import Page, page_of
 from bot.console.reports import leader_record, resolve_term, term_choices
 from bot.console.standing_links import standing_and_pauses
 from bot.models import Contact, Link, Person
+from bot.person_data import erase_person, export_person
 from bot.roles import LEADER_ROLES, ROLE_NAMES_ZH, SCHOOL_LEADER, roles_zh
 from bot.rules.catalog import PERIOD_ZH
 from bot.rules.standing import KINDS_ZH
@@ -59,6 +66,9 @@ def show_person(person_id: int) -> str:
     """Show one person: obligations now, links (with history), their latest records."""
     db, scope, deps = g.db, g.scope, g.deps
     person: Person = visible_or_403(db, Person, person_id, scope.people())
+    if not person_visible(g.viewer, person):
+        abort(403)  # a student's (or a counselor's) page: the admin's only
+    write_audit("person.read", f"person#{person.id}", {"person_id": person.id}, person.school_id)
     today = deps.today()
     statuses = leader_statuses(db, deps.settings, stats.leaders(db, Person.id == person.id), deps.clock(),
                                (person.school_id,))
@@ -81,10 +91,50 @@ def show_record(person_id: int) -> str:
     """Show a leader's record for a term or year as a printable page."""
     db, deps = g.db, g.deps
     person: Person = visible_or_403(db, Person, person_id, g.scope.people())
+    if not person_visible(g.viewer, person):
+        abort(403)
     today = deps.today()
     term = resolve_term(deps.settings, request.args.get("term", ""), today)
     if term is None:
         abort(404)
+    write_audit("person.record_read", f"person#{person.id}", {"person_id": person.id, "term": term.key},
+                person.school_id)
     record = leader_record(db, deps.settings, person, term, today)
     return render_template("console/record_print.html", record=record, terms=term_choices(deps.settings, today),
-                           generated=deps.clock())
+                           generated=deps.clock(), rv=record_view(g.viewer), named_staff=named_staff)
+
+
+def export_data(person_id: int) -> Response:
+    """Download everything held about one person as JSON (PIPL Art. 45), for the admin; audited."""
+    person: Person = visible_or_403(g.db, Person, person_id, g.scope.people())
+    if not may(g.viewer, "person", "export"):
+        abort(403)
+    data = export_person(g.db, person)
+    write_audit("person.export", f"person#{person.id}", {"format": "json"}, person.school_id)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    return send_file(io.BytesIO(body), mimetype="application/json", as_attachment=True,
+                     download_name=f"个人信息-{person.userid}-{g.deps.today().isoformat()}.json")
+
+
+def erase_data(person_id: int) -> Response:
+    """Erase what is held about one person (PIPL Art. 47), for the admin who types their userid; audited."""
+    person: Person = visible_or_403(g.db, Person, person_id, g.scope.people())
+    if not may(g.viewer, "person", "export"):
+        abort(403)
+    if request.form.get("confirm", "").strip() != person.userid:
+        flash("请输入该人员的账号以确认删除。", "error")
+        return redirect(url_for("console.person", person_id=person.id))
+    done = erase_person(g.db, person, g.deps.clock(), g.deps.settings)
+    write_audit("person.erase", f"person#{person.id}", done.counts, person.school_id)
+    flash("已删除：" + "；".join(done.lines()), "ok")
+    return redirect(url_for("console.person", person_id=person.id))
+
+
+def find_person() -> Response:
+    """Open the page of the person with a userid (an admin answering a student's request)."""
+    userid = request.args.get("userid", "").strip()
+    found = g.db.scalar(select(Person.id).where(g.scope.people(), Person.userid == userid)) if userid else None
+    if found is None:
+        flash(f"没有账号为“{userid}”的人员。", "error")
+        return redirect(url_for("console.people"))
+    return redirect(url_for("console.person", person_id=found))

@@ -6,6 +6,7 @@ Example: GET /console/records?kind=face_to_face&venue=dorm&date_from=2026-11-01
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from bot.console import stats
-from bot.console.access import visible_or_403
+from bot.console.access import named_staff, record_view, visible_or_403
+from bot.console.audit_log import write_audit
 from bot.console.paging import Page, paginate
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.evidence import evidence_file, given_up
@@ -118,22 +120,29 @@ def show_record(contact_id: int) -> str:
     actors = {r.actor_id for r in contact.revisions if r.actor_id}
     names = {p.id: p.name for p in db.scalars(select(Person).where(Person.id.in_(actors)))} if actors else {}
     history = [(r, names.get(r.actor_id or 0, "系统"), changes(r.before, r.after)) for r in contact.revisions]
+    write_audit("record.read", f"contact#{contact.id}", {"contact_id": contact.id}, contact.school_id)
     return render_template("console/record.html", contact=contact, person=db.get(Person, contact.person_id),
                            history=history, ACTION_ZH=ACTION_ZH, CONFIRMATION_ZH=CONFIRMATION_ZH,
-                           given_up={e.id for e in contact.evidence if given_up(e, g.deps.clock())})
+                           given_up={e.id for e in contact.evidence if given_up(e, g.deps.clock())},
+                           rv=record_view(g.viewer), named_staff=named_staff)
 
 
 def evidence_photo(contact_id: int, evidence_id: int) -> Response:
     """A record's evidence photo, to whoever may see the record (kept by jobs/evidence.py)."""
     db = g.db
-    visible_or_403(db, Contact, contact_id, g.scope.contacts())
+    contact: Contact = visible_or_403(db, Contact, contact_id, g.scope.contacts())
+    if not record_view(g.viewer).evidence:
+        abort(403)
     evidence = db.get(Evidence, evidence_id)
     if evidence is None or evidence.contact_id != contact_id:
         abort(404)
     path = evidence_file(g.deps.settings, evidence)
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+    write_audit("evidence.read", f"evidence#{evidence.id}", {"contact_id": contact_id, "evidence_id": evidence.id},
+                contact.school_id)
+    data = g.deps.keyring.open_bytes(path.read_bytes())  # photos are sealed on disk
+    response = send_file(io.BytesIO(data), mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

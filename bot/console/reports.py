@@ -22,7 +22,7 @@ from bot.console.stats import LinkRow, PersonRow, Tally
 from bot.console.upstream import enabled_rules, semesters_before, teaching_weeks
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.models import Concern, Contact, ContactCounterpart, Link, Person, School
-from bot.records_export import CONFIRMATION_ZH
+from bot.records_export import CONFIRMATION_ZH, STAFF_NAMED, STUDENT_UNNAMED
 from bot.roles import MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT_AFFAIRS_HEAD, roles_zh
 
 WEEKLY_RULE = "weekly_face_to_face"  # N1: the weeks with an in-person contact are counted against it
@@ -304,19 +304,21 @@ def summary_pairs(record: LeaderRecord) -> list[tuple[str, str]]:
     return pairs
 
 
-def record_cells(contact: Contact, settings: Settings) -> list[Any]:
-    """Return one record's row of a leader's record."""
+def record_cells(contact: Contact, settings: Settings, words: bool = True) -> list[Any]:
+    """Return one record's row of a leader's record (without `words`: no message, students not named)."""
     return [contact.occurred_on.isoformat(), KIND_ZH.get(contact.kind, contact.kind),
             VENUE_ZH.get(contact.venue or "", ""), " ".join(x for x in (contact.place, contact.group_name) if x),
-            contact.students or "", [c.person.name for c in contact.counterparts], list(contact.topics),
+            contact.students or "", [c.person.name if words or c.person.roles & STAFF_NAMED else STUDENT_UNNAMED
+                                     for c in contact.counterparts], list(contact.topics),
             CONFIRMATION_ZH.get(contact.confirmation, contact.confirmation), contact.backdated,
-            contact.received_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"), contact.source_text]
+            contact.received_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
+            contact.source_text if words else ""]
 
 
-def leader_record_workbook(record: LeaderRecord, settings: Settings) -> bytes:
+def leader_record_workbook(record: LeaderRecord, settings: Settings, words: bool = True) -> bytes:
     """Return a leader's record as .xlsx: the summary, then every record."""
     return workbook_bytes([
         Sheet("汇总", ("项目", "内容"), record.summary, widths=(24, 70)),
-        Sheet("联系记录", RECORD_HEADERS, (record_cells(c, settings) for c in record.contacts),
+        Sheet("联系记录", RECORD_HEADERS, (record_cells(c, settings, words) for c in record.contacts),
               widths=(12, 16, 10, 20, 8, 20, 30, 10, 6, 17, 50)),
     ])

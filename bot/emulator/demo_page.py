@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
+from bot.console.accounts import DEMO_PASSWORD
 from bot.context import Deps
 
 
@@ -11,4 +12,4 @@ def demo_index() -> str:
     """Explain the demo and link to the emulator."""
     deps: Deps = current_app.extensions["bot"]
     return render_template("emulator/demo_index.html", school=deps.settings.app.school_name,
-                           wecom=deps.settings.wecom)
+                           wecom=deps.settings.wecom, demo_password=DEMO_PASSWORD)

@@ -9,12 +9,11 @@ from io import StringIO
 
 from sqlalchemy import select
 
-from bot.concerns.anonymity import reveal_sender
 from bot.concerns.export import concern_rows, write_jsonl
 from bot.concerns.summary import concerns_summary
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.models import AuditLog, Concern, Person
+from bot.models import AuditLog, Concern, InboundMessage, OutboundMessage
 from jobs.concern_deadlines import chase_concern_deadlines
 from tests.concerns.conftest import ADMINS, outbox, person, text_of, ticket, tickets, tune
 from tests.sim import Simulator
@@ -121,19 +120,35 @@ def test_anonymous_counselor_is_warned_about_a_tiny_group(sim: Simulator, cdeps:
     assert "只有" in said and "联系同一位领导的老师" in said
 
 
-def test_reveal_is_a_logged_admin_act(sim: Simulator, cdeps: Deps) -> None:
+def test_reveal_needs_a_crisis_someone_on_the_case_and_a_reason(sim: Simulator, cdeps: Deps) -> None:
     tune(cdeps, small_group_threshold=0)
-    sim.as_(STUDENT).say("匿名反映 宿舍楼有人养猫 半夜一直叫")
-    not_admin = sim.as_("sunguoqiang01").say("查明身份#1")
-    assert "张浩然" not in not_admin
-    said = sim.as_(ADMINS[0]).say("查明身份#1")
+    student = sim.as_(STUDENT)
+    said = student.say("匿名反映 宿舍楼有人养猫 半夜一直叫")
+    assert "只有在您的生命安全面临危险时" in said  # the one sentence: when identity can be revealed
+    refused = sim.as_(ADMINS[0]).say("查明身份#1 想知道是谁")
+    assert "张浩然" not in refused and "不是危机情况" in refused
+    crisis = student.say("匿名 我真的撑不下去了 不想活了")
+    assert "生命安全面临危险" in crisis
+    number = ticket_number_of_crisis(cdeps)
+    assert "张浩然" not in sim.as_("sunguoqiang01").say(f"查明身份#{number} 有危险")  # not on the case
+    asks = sim.as_(ADMINS[0]).say(f"查明身份#{number}")
+    assert "请写明原因" in asks and "张浩然" not in asks
+    said = sim.as_(ADMINS[0]).say(f"查明身份#{number} 有自杀风险，需要马上联系本人")
     assert "张浩然" in said and "审计日志" in said
     with cdeps.sessions.begin() as db:
         logs = db.scalars(select(AuditLog).where(AuditLog.action == "concern.reveal_sender")).all()
-        assert [(log.actor, log.target) for log in logs] == [(ADMINS[0], "concern#1")]
+        assert [(log.actor, log.target) for log in logs] == [(ADMINS[0], f"concern#{number}")]
+        assert logs[0].detail["reason"] == "有自杀风险，需要马上联系本人"
         assert "zhanghaoran01" not in json.dumps(logs[0].detail)
-        concern = db.scalar(select(Concern).where(Concern.number == 1))
-        admin = db.scalar(select(Person).where(Person.userid == ADMINS[1]))
-        assert concern is not None and admin is not None
-        assert reveal_sender(db, concern, admin, sim.deps.clock()).userid == STUDENT
-        assert len(db.scalars(select(AuditLog).where(AuditLog.action == "concern.reveal_sender")).all()) == 2
+        # The answer named the student: it is never stored as the chat reply.
+        replies = " ".join(r or "" for r in db.scalars(select(InboundMessage.reply)))
+        assert "张浩然" not in replies
+        told = {m.recipient for m in db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "concern_reveal"))}
+        assert told >= {"wangli01", ADMINS[1], ADMINS[2]} and ADMINS[0] not in told
+
+
+def ticket_number_of_crisis(deps: Deps) -> int:
+    with deps.sessions() as db:
+        number = db.scalar(select(Concern.number).where(Concern.crisis.is_(True)))
+    assert number is not None
+    return int(number)

@@ -37,6 +37,7 @@ ACCOUNTS = {
     "department_head": ("dept1", "department_head", None, DEPARTMENT, ""),
     "leader": ("leader1", "leader", "zhaojianguo01", "", ""),
     "province": ("prov1", "province", None, "", None),
+    "auditor": ("audit1", "auditor", None, "", ""),
 }
 
 

@@ -1,6 +1,7 @@
 """Who sees what, as a matrix of role × route: every route of the console blueprint, for an admin, a
-department head, a leader, the province and nobody logged in — allowed (200, or 302 after a change),
-denied (403) or sent to log in (302 to /login). Includes a leader opening another leader's pages.
+department head, a leader, the province, an auditor and nobody logged in — allowed (200, or 302 after a
+change), denied (403) or sent to log in (302 to /login). Includes a leader opening another leader's pages.
+What each role sees of each object's fields is tested in test_field_matrix.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.console.conftest import Seed, csrf, login_as, post
 
-ROLES = ("admin", "department_head", "leader", "province", "anonymous")
+ROLES = ("admin", "department_head", "leader", "province", "auditor", "anonymous")
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,18 @@ CASES = (
     Case("console.record", "GET", lambda s: f"/console/records/{s.contact_kong}",
          ok("admin", "department_head", "province")),
     Case("console.evidence_photo", "GET", lambda s: f"/console/records/{s.contact_zhao}/evidence/{s.photo_zhao}",
-         ok("admin", "leader", "province", code=404)),  # who may see it: not fetched yet; the others: 403
+         ok("admin", "leader", code=404)),  # who may see it: not fetched yet; the others (province too): 403
     Case("console.concerns", "GET", lambda s: "/console/concerns", ok(*ALL)),
     Case("console.concern", "GET", lambda s: f"/console/concerns/{s.concern_dept}",
          ok("admin", "department_head", "province")),
     Case("console.concern", "GET", lambda s: f"/console/concerns/{s.concern_zhao}", ok("admin", "leader", "province")),
-    Case("console.audit", "GET", lambda s: "/console/audit", ok("admin", "province")),
+    Case("console.audit", "GET", lambda s: "/console/audit", ok("auditor")),
+    Case("console.person_find", "GET", lambda s: "/console/people/find?userid=lisiqi01", ok("admin", code=302)),
+    Case("console.person_data", "GET", lambda s: f"/console/people/{s.lisiqi}/data.json", ok("admin")),
+    Case("console.person_erase", "POST", lambda s: f"/console/people/{s.lisiqi}/erase", ok("admin", code=302),
+         data=lambda s: {"confirm": "not-the-userid"}),  # refused with a message: nothing erased
+    # A student's page: the admin's only (the province sees leaders' compliance, never a student).
+    Case("console.person", "GET", lambda s: f"/console/people/{s.lisiqi}", ok("admin")),
     Case("console.outbox", "GET", lambda s: "/console/outbox", ok("admin", "province")),
     Case("console.exports", "GET", lambda s: "/console/exports", ok(*ALL)),
     Case("console.export_progress", "GET", lambda s: "/console/exports/progress.xlsx", ok(*STAFF)),
@@ -87,7 +94,9 @@ CASES = (
          ok("admin", "department_head", code=302), data=lambda s: {"status": "reopened"}),
     Case("console.concern_deadline", "POST", lambda s: f"/console/concerns/{s.concern_anon}/deadline",
          ok("admin", code=302), data=lambda s: {"resolve_due": "2026-12-04"}),
-    Case("console.concern_reveal", "POST", lambda s: f"/console/concerns/{s.concern_anon}/reveal", ok("admin")),
+    # Not a crisis: nobody may reveal who raised it (the crisis case is tested in test_field_matrix.py).
+    Case("console.concern_reveal", "POST", lambda s: f"/console/concerns/{s.concern_anon}/reveal", {},
+         data=lambda s: {"reason": "想知道是谁反映的"}),
     Case("console.outbox_retry_failed", "POST", lambda s: "/console/outbox/retry-failed", ok("admin", code=302)),
     Case("console.outbox_retry", "POST", lambda s: "/console/outbox/999999/retry", ok("admin", code=404)),
     Case("console.outbox_acknowledge", "POST", lambda s: "/console/outbox/999999/acknowledge",

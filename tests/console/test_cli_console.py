@@ -65,7 +65,12 @@ def test_refusals(cli_roster: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
 def test_short_password_and_duplicate(cli_roster: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     assert create(monkeypatch, "short", "--username", "wang", "--role", "admin") == 2
-    assert "至少8位" in capsys.readouterr().err
+    assert "至少12位" in capsys.readouterr().err
+    # Long enough but guessable: repeated, common, or made of the school's and the account's own names.
+    for weak in ("aaaaaaaaaaaa", "password1234", "default2026default", "wang2026wang2026", "示例大学示例大学2026"):
+        assert create(monkeypatch, weak, "--username", "wang", "--role", "admin") == 2, weak
+        assert "太容易被猜到" in capsys.readouterr().err
+    assert accounts(cli_roster) == {}
     assert create(monkeypatch, "long-enough-1", "--username", "wang", "--role", "admin") == 0
     assert create(monkeypatch, "long-enough-1", "--username", "WANG", "--role", "admin") == 2
     assert "已存在" in capsys.readouterr().err

@@ -37,7 +37,7 @@ def fetched(client: FlaskClient, seed: Seed) -> str:
     """Store the seeded photo of zhao's dorm visit as the evidence job would; return its URL."""
     deps: Deps = client.application.extensions["bot"]
     row = photo(deps, seed.contact_zhao)
-    store_photo(deps.settings, f"default/{row.id}.png", PNG)
+    store_photo(deps.settings, deps.keyring, f"default/{row.id}.png", PNG)
     with deps.sessions.begin() as db:
         db.get(Evidence, row.id).stored_path = f"default/{row.id}.png"  # type: ignore[union-attr]
     return f"/console/records/{seed.contact_zhao}/evidence/{row.id}"

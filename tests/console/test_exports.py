@@ -130,7 +130,7 @@ def test_concerns_export_hides_anonymous_senders(client: FlaskClient, seed: Seed
     by_number = rows_by(table, "编号")
     assert set(by_number) == {1, 2, 3, 4, 5, 6}
     assert by_number[1]["提问人姓名"] in (None, "") and by_number[1]["提问人账号"] in (None, "")
-    assert by_number[2]["提问人姓名"] == "张浩然"
+    assert by_number[2]["提问人姓名"] in (None, "")  # no care of concerns by default: test_field_matrix.py
     flat = str(table)
     assert "李思琪" not in flat and "lisiqi01" not in flat and "刘雨欣" not in flat
     text = client.get("/console/exports/concerns.csv?status=active").get_data().decode("utf-8-sig")

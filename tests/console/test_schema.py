@@ -28,16 +28,18 @@ def test_demo_accounts_are_made_once_and_log_in(roster_deps: Deps) -> None:
     with roster_deps.sessions.begin() as db:
         school = school_by_code(db, "", roster_deps.settings)
         assert school is not None
-        assert ensure_demo_accounts(db, school, roster_deps.clock()) == [("admin", "admin"), ("leader", "leader")]
+        assert ensure_demo_accounts(db, school, roster_deps.clock(), roster_deps.settings) == [
+            ("admin", "admin"), ("leader", "leader")]
     with roster_deps.sessions.begin() as db:
         school = school_by_code(db, "", roster_deps.settings)
         assert school is not None
-        ensure_demo_accounts(db, school, roster_deps.clock())
+        ensure_demo_accounts(db, school, roster_deps.clock(), roster_deps.settings)
         accounts = list(db.scalars(select(ConsoleAccount).order_by(ConsoleAccount.username)))
         assert [a.username for a in accounts] == ["admin", "leader"]
         assert check_password_hash(accounts[0].password_hash, DEMO_PASSWORD)
         try:
-            create_account(db, school, "Admin", "long-enough-1", "admin", now=roster_deps.clock())
+            create_account(db, school, "Admin", "long-enough-1", "admin", now=roster_deps.clock(),
+                           settings=roster_deps.settings)
         except AccountError as exc:
             assert "已存在" in str(exc)
         else:

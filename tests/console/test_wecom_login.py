@@ -117,7 +117,8 @@ def test_roster_roles_decide(wecom_client: FlaskClient, seed: Seed) -> None:
     assert wecom_client.get("/console/links").status_code == 200
     state = start(wecom_client)
     assert wecom_client.get(f"/login/wecom/callback?code=code-admin&state={state}").status_code == 302
-    assert wecom_client.get("/console/audit").status_code == 200  # 管理员: the school
+    assert wecom_client.get("/console/concerns").status_code == 200  # 管理员: the school
+    assert wecom_client.get("/console/audit").status_code == 403  # the audit log is the auditor's
 
 
 @pytest.mark.parametrize("code", ["code-student", "code-stranger", "code-external"])

@@ -13,8 +13,10 @@ from bot.cards.models import SentCard
 from bot.cards.settle import settle_choice
 from bot.context import Context
 from bot.messages import Button, Choice, Incoming, Reply
-from bot.models import Contact, ContactCounterpart, ContactRevision
+from bot.models import Contact, ContactCounterpart, ContactRevision, Person
+from bot.person_data import erase_person
 from handlers import CARDS
+from jobs.purge import purge_expired
 from tests.wecom.phones import Phones, buttons, shown, texts, updates
 from tests.wecom.test_outbox import queue
 
@@ -183,3 +185,25 @@ def test_a_card_sent_to_several_is_redrawn_for_all_when_one_answers(phones: Phon
     assert shown(phones.tap("wangjianjun01", cards["wangjianjun01"], "我来处理")) == "王丽已接手 · 11月25日 12:00"
     phones.deliver()
     assert texts(phones.inbox("wangjianjun01")) == ["这个问题已经处理过了（王丽已接手 · 11月25日 12:00），无需再选。"]
+
+
+def test_sent_cards_go_with_their_outbox_rows(phones: Phones) -> None:
+    """The card holds the same words as its outbox row: the retention purge and an erasure take both."""
+
+    def kept() -> int:
+        with phones.deps.sessions() as db:
+            return int(db.scalar(select(func.count(SentCard.id))) or 0)
+
+    record_talk(phones)
+    assert kept() == 1
+    with phones.deps.sessions.begin() as db:
+        counselor = db.scalar(select(Person).where(Person.userid == COUNSELOR))
+        assert counselor is not None
+        erase_person(db, counselor, phones.deps.clock(), phones.deps.settings)
+    assert kept() == 0
+    assert "已记录" in phones.say(LEADER, "约谈王建军 聊了学生工作")
+    phones.deliver()
+    assert kept() == 1
+    phones.deps.clock.moment += timedelta(days=phones.deps.settings.retention.outbox_days + 1)  # type: ignore[attr-defined]
+    assert purge_expired(phones.deps) >= 2
+    assert kept() == 0

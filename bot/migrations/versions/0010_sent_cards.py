@@ -1,15 +1,15 @@
 """sent cards: every WeCom template card sent, its task id and response_code, under what it asks about
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 18:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('outcome', sa.Text(), nullable=True),
     sa.Column('settled_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['outbound_id'], ['outbound_message.id'],
-                            name=op.f('fk_sent_card_outbound_id_outbound_message')),
+                            name=op.f('fk_sent_card_outbound_id_outbound_message'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_sent_card_school_id_school')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sent_card')),
     sa.UniqueConstraint('task_id', name=op.f('uq_sent_card_task_id'))
