@@ -32,6 +32,7 @@ Command = Callable[[argparse.Namespace, Settings], int]
 # Modules that add subcommands: each has `add_commands(sub)` and sets `fn(args, settings) -> int`.
 COMMAND_MODULES: list[str] = ["bot.cli_records", "bot.cli_concerns", "bot.cli_wecom", "bot.cli_console", "bot.cli_rules"]
 COMMAND_MODULES.append("bot.cli_privacy")  # person export/erase, audit verify, keys, retention (issue 19)
+COMMAND_MODULES.append("bot.cli_reports")  # the province's report and a leader's record (issue 20)
 
 
 def build_parser() -> argparse.ArgumentParser:

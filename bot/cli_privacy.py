@@ -64,9 +64,9 @@ def cli_address() -> str:
 
 def cmd_person_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.audit import record
-    from bot.console.sheets import Sheet, workbook_bytes
     from bot.context import Deps
     from bot.person_data import export_person
+    from bot.sheets import Sheet, workbook_bytes
 
     if args.format == "xlsx" and not args.output:
         raise UserError("xlsx 格式需要用 -o 指定输出文件")

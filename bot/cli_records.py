@@ -22,6 +22,8 @@ def add_commands(sub: Any) -> None:
     exp.add_argument("-o", "--output", help="output file (default: stdout; required for xlsx)")
     exp.add_argument("--since", help="only records on or after this date (YYYY-MM-DD)")
     exp.add_argument("--school", default="")
+    exp.add_argument("--with-evidence", action="store_true",
+                     help="a .zip of the records' xlsx and their evidence photos, named by record id (N16)")
     exp.set_defaults(fn=cmd_records_export)
 
     parse = sub.add_parser("parse", help="print what the bot understands of messages (JSON)")
@@ -42,8 +44,10 @@ def _date(text: str, what: str) -> date:
 
 def cmd_records_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.context import Deps
-    from bot.records_export import record_rows, write_records
+    from bot.records_export import record_rows, write_evidence_zip, write_records
 
+    if args.with_evidence and not (args.output or "").lower().endswith(".zip"):
+        raise UserError("--with-evidence 需要用 -o 指定 .zip 输出文件，例如 -o 材料.zip")
     if args.format == "xlsx" and not args.output:
         raise UserError("xlsx 格式需要用 -o 指定输出文件")
     since = _date(args.since, "--since") if args.since else None
@@ -51,17 +55,23 @@ def cmd_records_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_privacy import cli_address
 
     deps = Deps.build(settings)
+    photos = 0
     try:
         with deps.sessions.begin() as db:
             school = _school(db, args.school, settings)
-            count = write_records(record_rows(db, school, settings, since), args.format,
-                                  Path(args.output) if args.output else None)
-            record(db, school_id=school.id, actor="cli", action="export.records", target=f"records.{args.format}",
-                   detail={"rows": count}, at=deps.clock(), address=cli_address())
+            rows = record_rows(db, school, settings, since)
+            if args.with_evidence:
+                count, photos = write_evidence_zip(db, settings, deps.keyring, rows, Path(args.output))
+            else:
+                count = write_records(rows, args.format, Path(args.output) if args.output else None)
+            target = "records.zip" if args.with_evidence else f"records.{args.format}"
+            record(db, school_id=school.id, actor="cli", action="export.records", target=target,
+                   detail={"rows": count, "photos": photos}, at=deps.clock(), address=cli_address())
     finally:
         deps.close()
     if args.output:
-        print(f"已导出 {count} 条记录到 {args.output}", file=sys.stderr)
+        extra = f"和 {photos} 张佐证照片" if args.with_evidence else ""
+        print(f"已导出 {count} 条记录{extra}到 {args.output}", file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,7 @@ Examples:
     contactbot links suggest
     contactbot reminders preview --at 2026-11-26T17:00 --json
     contactbot digest --week 2026-W47 --xlsx digest.xlsx
+    contactbot digest --province
     contactbot scheduler
 """
 
@@ -59,6 +60,7 @@ def add_commands(sub: Any) -> None:
     out.add_argument("--json", action="store_true")
     out.add_argument("--xlsx", metavar="FILE", help="write the workbook to FILE")
     digest.add_argument("--school", default="")
+    digest.add_argument("--province", action="store_true", help="the province's digest over every school (N15)")
     digest.set_defaults(fn=cmd_digest)
 
     sched = sub.add_parser("scheduler", help="run the scheduled jobs (reminders, digest, outbox) until stopped")
@@ -133,6 +135,7 @@ def cmd_links_standing(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
+    from bot.config import school_settings
     from bot.context import Deps, fixed_clock
     from bot.models import School
     from bot.rules.queries import Scope
@@ -143,8 +146,9 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
     try:
         _require_schema(deps)
         with deps.sessions() as db:
-            ids = [_school(db, args.school, settings).id] if args.school else list(db.scalars(select(School.id)))
-            plans = [p for sid in ids for p in due_reminders(db, settings, at, Scope(school_id=sid))]
+            schools = [_school(db, args.school, settings)] if args.school else list(db.scalars(select(School)))
+            plans = [p for school in schools for p in due_reminders(db, school_settings(settings, school.code), at,
+                                                                    Scope(school_id=school.id))]
     finally:
         deps.close()
     if args.json:
@@ -161,10 +165,12 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import timedelta
 
+    from bot.config import school_settings
     from bot.context import Deps
     from bot.rules.digest_data import build_digest
     from bot.rules.digest_render import digest_json, render_markdown
     from bot.rules.digest_xlsx import write_xlsx
+    from bot.rules.province_digest import build_province_digest, render_province_markdown
     from bot.schedule.periods import parse_week_key, week_of
 
     deps = Deps.build(settings)
@@ -179,7 +185,13 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         else:
             week = week_of(deps.today(now) - timedelta(days=7))
         with deps.sessions() as db:
-            digest = build_digest(db, settings, _school(db, args.school, settings), week, now)
+            if args.province:
+                if args.xlsx or args.json:
+                    raise UserError("--province 只输出 markdown；各校明细请用 contactbot report province")
+                print(render_province_markdown(build_province_digest(db, settings, week, now)))
+                return 0
+            school = _school(db, args.school, settings)
+            digest = build_digest(db, school_settings(settings, school.code), school, week, now)
     finally:
         deps.close()
     if args.xlsx:

@@ -7,12 +7,14 @@ Example: `CONTACTBOT_DATABASE_URL=postgresql+psycopg://127.0.0.1/contactbot cont
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -170,6 +172,7 @@ class SchedulerSettings:
     confirmations_minutes: int = 60
     concern_deadlines_minutes: int = 15
     evidence_minutes: int = 5
+    report_minutes: int = 30
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,19 @@ class RuleEntry:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """The progress report sent upward (N21): to whom, on which day of the month, covering what."""
+
+    enabled: bool = False
+    day: int = 5  # day of the month it goes out (a non-working day moves it to the next working day)
+    time: str = "09:00"
+    covers: str = "semester"  # semester (to date) / month (the month before) / year (to date)
+    recipients: tuple[str, ...] = ("role:admin",)  # userids or "role:ROLE" in each school: its own report
+    province_recipients: tuple[str, ...] = ()  # "code:userid" ("userid": default school): all schools
+    directory: str = "instance/reports"  # where the sent .xlsx files are kept
+
+
+@dataclass(frozen=True)
 class SchoolEntry:
     code: str = ""
     name: str = ""
@@ -263,6 +279,13 @@ class SchoolEntry:
     secret: str = ""
     token: str = ""
     encoding_aes_key: str = ""
+    # The school's own calendar and rules (N4, N10), replacing the deployment's for this school; None: the
+    # deployment's. Tables ([schools.rules], [schools.calendar]) change only the keys they set.
+    rules: RulesSettings | None = None
+    calendar: CalendarSettings | None = None
+    rule: tuple[RuleEntry, ...] | None = None
+    semesters: tuple[SemesterEntry, ...] | None = None
+    holidays: tuple[HolidayEntry, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +304,7 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     # Privacy and security (issue 19).
@@ -317,8 +341,12 @@ TABLE_ARRAYS: dict[str, type] = {"schools": SchoolEntry}
 
 # The rules capability's sections and arrays of tables.
 SECTIONS.update({"calendar": CalendarSettings, "rules": RulesSettings, "reminders": ReminderSettings,
-                 "digest": DigestSettings, "scheduler": SchedulerSettings, "evidence": EvidenceSettings})
+                 "digest": DigestSettings, "scheduler": SchedulerSettings, "evidence": EvidenceSettings,
+                 "report": ReportSettings})
 TABLE_ARRAYS.update({"semesters": SemesterEntry, "holidays": HolidayEntry, "rule": RuleEntry})
+# What a `[[schools]]` entry may carry of its own: tables (key by key over the deployment's) and arrays.
+SCHOOL_TABLES: dict[str, type] = {"rules": RulesSettings, "calendar": CalendarSettings}
+SCHOOL_ARRAYS: dict[str, type] = {"rule": RuleEntry, "semesters": SemesterEntry, "holidays": HolidayEntry}
 SECTIONS["outbox"] = OutboxSettings
 
 # Privacy and security.
@@ -352,13 +380,37 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         entries = raw.get(name, [])
         if not isinstance(entries, list):
             raise ConfigError(f"config: [[{name}]] must be an array of tables")
-        values[name] = tuple(_build(cls, e, f"{name}[{i}]", None) for i, e in enumerate(entries))
+        if name == "schools":
+            values[name] = tuple(_school_entry(e, i, values) for i, e in enumerate(entries))
+        else:
+            values[name] = tuple(_build(cls, e, f"{name}[{i}]", None) for i, e in enumerate(entries))
     for key in env:
         if key.startswith(ENV_PREFIX) and key != ENV_PREFIX + "CONFIG" and not key.startswith(ENV_PREFIX + "TEST_"):
             _check_env_key(key)
     settings = Settings(**values, source=str(path or ""))
     _validate(settings)
     return settings
+
+
+def _school_entry(entry: Any, index: int, deployment: Mapping[str, Any]) -> SchoolEntry:
+    """Build one `[[schools]]` entry with its own `[schools.rules]`, `[[schools.rule]]`, … if any."""
+    where = f"schools[{index}]"
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"config: [{where}] must be a table")
+    own = {k: v for k, v in entry.items() if k in SCHOOL_TABLES or k in SCHOOL_ARRAYS}
+    school: SchoolEntry = _build(SchoolEntry, {k: v for k, v in entry.items() if k not in own}, where, None)
+    changes: dict[str, Any] = {}
+    for key, value in own.items():
+        if key in SCHOOL_TABLES:
+            table = _build(SCHOOL_TABLES[key], value, f"{where}.{key}", None)
+            given = {f.name: getattr(table, f.name) for f in fields(table) if f.name in value}
+            changes[key] = replace(deployment[key], **given)
+        else:
+            if not isinstance(value, list):
+                raise ConfigError(f"config: [[{where}.{key}]] must be an array of tables")
+            changes[key] = tuple(_build(SCHOOL_ARRAYS[key], e, f"{where}.{key}[{i}]", None)
+                                 for i, e in enumerate(value))
+    return replace(school, **changes)
 
 
 def _check_env_key(key: str) -> None:
@@ -456,6 +508,27 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"config: [schools[{i}]] code is required")
     if len(set(codes)) != len(codes):
         raise ConfigError("config: [[schools]] codes must be unique and differ from [app] school")
+    _validate_report(s.report, codes)
+    for i, entry in enumerate(s.schools):
+        own = school_settings(s, entry.code)
+        if own is not s:
+            _validate_schedule(own, school=i)
+
+
+def _validate_report(r: ReportSettings, codes: list[str]) -> None:
+    """Refuse report settings that cannot work, naming the key."""
+    if not 1 <= r.day <= 28:
+        raise ConfigError("config: [report] day must be between 1 and 28 (every month has it)")
+    if r.covers not in ("semester", "month", "year"):
+        raise ConfigError(f"config: [report] covers must be semester, month or year, not {r.covers!r}")
+    for entry in r.recipients:
+        if not entry.strip() or entry.startswith("role:") and not entry[5:].strip():
+            raise ConfigError(f"config: [report] recipients: {entry!r} is neither a userid nor role:ROLE")
+    for entry in r.province_recipients:
+        code, _, userid = entry.rpartition(":")
+        if not userid.strip() or (code and code not in codes):
+            raise ConfigError(f"config: [report] province_recipients: {entry!r} must be \"userid\" or "
+                              f"\"school:userid\" with a known school code ({', '.join(codes)})")
 
 
 def _validate_outbox(s: Settings) -> None:
@@ -508,13 +581,29 @@ def _validate_privacy(s: Settings) -> None:
                 raise ConfigError(f"config: {name}: unknown console role {role!r} (one of {', '.join(roles)})")
 
 
-def _validate_schedule(s: Settings) -> None:
-    """Refuse calendar, rule, reminder and digest settings that cannot work, naming the key."""
+def _validate_schedule(s: Settings, school: int | None = None) -> None:
+    """Refuse calendar, rule, reminder and digest settings that cannot work, naming the key (a school's
+    own ones as they were written: "[schools[1].rule[0]] id: …")."""
     from bot.schedule.validation import schedule_problems
 
     problems = schedule_problems(s)
     if problems:
-        raise ConfigError(f"config: {problems[0]}")
+        problem = problems[0]
+        if school is not None:
+            problem = re.sub(r"^\[(\[?)(rules|calendar|rule|semesters|holidays)\b", rf"[\1schools[{school}].\2", problem)
+        raise ConfigError(f"config: {problem}")
+
+
+@lru_cache(maxsize=64)
+def school_settings(settings: Settings, code: str) -> Settings:
+    """Return the settings one school runs on: the deployment's, with the school's own `[schools.rules]`,
+    `[[schools.rule]]`, `[[schools.semesters]]`, `[[schools.holidays]]` and `[schools.calendar]` in place
+    of the deployment's. The default school (and a school without any) gets `settings` itself."""
+    entry = next((e for e in settings.schools if e.code == code), None)
+    if entry is None:
+        return settings
+    own = {name: getattr(entry, name) for name in (*SCHOOL_TABLES, *SCHOOL_ARRAYS) if getattr(entry, name) is not None}
+    return replace(settings, **own) if own else settings
 
 
 def with_overrides(settings: Settings, **sections: Any) -> Settings:

@@ -15,7 +15,7 @@ import redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
+from bot.config import Settings, school_settings
 from bot.crypto import Keyring, install_keyring
 from bot.db import make_engine, make_sessions
 from bot.kv import key, make_redis
@@ -114,7 +114,8 @@ class Context:
 
     @property
     def settings(self) -> Settings:
-        return self.deps.settings
+        """The settings of the sender's school: its own rules and calendar when it has them (N4, N10)."""
+        return school_settings(self.deps.settings, self.school.code)
 
     @property
     def today(self) -> date:

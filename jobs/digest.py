@@ -1,7 +1,9 @@
 """Job `digest`: the weekly digest of the week before, once per school and week (Monday 08:30 by
 default; a holiday Monday moves it to the week's first working day). Admins get the school's digest
 as WeCom markdown with the .xlsx attached (`payload["file"]` holds its path for the outbox to upload),
-department heads (middle chiefs) their department's, other leaders a short personal summary.
+department heads (middle chiefs) their department's, other leaders a short personal summary. With several
+schools, `[report] province_recipients` get the province's digest, naming the schools with the highest
+rates (N15).
 
 Idempotent and catching up: the job runs every few minutes, and a `DigestRun` row per (school, week)
 is claimed first, so a digest missed during downtime goes out once when the scheduler is back.
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
+from bot.config import Settings, school_settings
 from bot.context import Deps
 from bot.messages import Attachment, Reply
 from bot.models import Person, PersonRole, School
@@ -26,11 +28,13 @@ from bot.roles import ADMIN, MIDDLE_CHIEF
 from bot.rules.digest_data import build_digest, department_digest
 from bot.rules.digest_render import render_markdown, render_personal
 from bot.rules.digest_xlsx import write_xlsx
-from bot.rules.models import DigestRun
+from bot.rules.models import DigestRun, ReportRun
+from bot.rules.province_digest import build_province_digest, render_province_markdown
 from bot.rules.reminders import in_quiet_hours
 from bot.schedule.clock_times import parse_time, parse_weekday
 from bot.schedule.periods import Period, week_of
 from bot.schedule.school_calendar import calendar_for
+from jobs.report import PROVINCE, province_recipients
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +118,36 @@ def send_weekly_digest(deps: Deps) -> int:
                 db.flush()  # claims (school, week): a second scheduler fails here and rolls back
                 school = db.get(School, school_id)
                 assert school is not None
-                run.messages, path = deliver_digest(db, deps.settings, school, week, now)
+                settings = school_settings(deps.settings, school.code)  # its own rules and calendar
+                run.messages, path = deliver_digest(db, settings, school, week, now)
                 run.file_path = str(path)
                 count = run.messages
             total += count
         except IntegrityError:
             log.info("digest %s for school %s already produced by another run", week.key, school_id)
+    if len(school_ids) > 1 and deps.settings.report.province_recipients:
+        total += send_province_digest(deps, week, now)
     return total
+
+
+def send_province_digest(deps: Deps, week: Period, now: datetime) -> int:
+    """Queue the province's digest of a week to `[report] province_recipients`, once; return messages queued."""
+    settings = deps.settings
+    try:
+        with deps.sessions.begin() as db:
+            if db.scalar(select(ReportRun.id).where(ReportRun.kind == "digest", ReportRun.scope == PROVINCE,
+                                                    ReportRun.period == week.key)):
+                return 0
+            run = ReportRun(kind="digest", scope=PROVINCE, period=week.key, created_at=now, messages=0)
+            db.add(run)
+            db.flush()
+            digest = build_province_digest(db, settings, week, now)
+            markdown = render_province_markdown(digest, settings.digest.markdown_limit)
+            for school, userid in province_recipients(db, settings):
+                sent = Outbox(db, school, now).send(userid, Reply(text=digest.title, markdown=markdown), purpose="digest",
+                                                    dedupe_key=f"digest:{PROVINCE}:{week.key}:{school.code}:{userid}")
+                run.messages += sent is not None
+            return run.messages
+    except IntegrityError:
+        log.info("province digest %s already produced by another run", week.key)
+        return 0

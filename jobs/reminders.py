@@ -11,20 +11,19 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.config import school_settings
 from bot.context import Deps
 from bot.models import School
 from bot.rules.queries import Scope
-from bot.rules.reminders import due_reminders, may_send_at, queue_reminders
-from bot.schedule.school_calendar import calendar_for
+from bot.rules.reminders import due_reminders, queue_reminders
 
 log = logging.getLogger(__name__)
 
 
 def send_due_reminders(deps: Deps) -> int:
-    """Queue every due reminder through the outbox; return the number of messages queued."""
+    """Queue every due reminder through the outbox, each school on its own calendar (quiet hours, holidays)
+    and rules; return the number of messages queued."""
     now = deps.clock()
-    if not may_send_at(deps.settings, calendar_for(deps.settings), now):
-        return 0
     with deps.sessions() as db:
         school_ids = list(db.scalars(select(School.id).order_by(School.id)))
     queued = 0
@@ -33,8 +32,9 @@ def send_due_reminders(deps: Deps) -> int:
             with deps.sessions.begin() as db:
                 school = db.get(School, school_id)
                 assert school is not None
-                plans = due_reminders(db, deps.settings, now, Scope(school_id=school_id))
-                count = queue_reminders(db, school, plans, now, deps.settings)
+                settings = school_settings(deps.settings, school.code)  # its own rules and calendar
+                plans = due_reminders(db, settings, now, Scope(school_id=school_id))
+                count = queue_reminders(db, school, plans, now, settings)
             queued += count
         except IntegrityError:  # another scheduler queued the same day's message meanwhile: its run wins
             log.info("reminders for school %s already queued by another run", school_id)

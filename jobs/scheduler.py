@@ -5,8 +5,8 @@ tables, run once at start and then on an interval, so whatever was missed during
 from the tables (not from APScheduler's misfire handling). The outbox is not a periodic job: its pump
 (jobs/outbox_pump.py) sends while rows are due and is woken when one is queued.
 
-Jobs: `reminders`, `digest`, `confirmations`, `concern-deadlines`, `evidence` and `purge` (retention,
-daily at 03:00); plus the lease keeper and the outbox pump.
+Jobs: `reminders`, `digest`, `confirmations`, `concern-deadlines`, `evidence`, `report` (the monthly
+progress report, N21) and `purge` (retention, daily at 03:00); plus the lease keeper and the outbox pump.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from jobs.lease import Lease, LeaseKeeper, database_lock
 from jobs.outbox_pump import Pump
 from jobs.purge import purge_expired
 from jobs.reminders import send_due_reminders
+from jobs.report import send_reports
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def register(scheduler: BaseScheduler, deps: Deps, held: Callable[[], bool] | No
     add(guard(mark_unconfirmed_records), "interval", minutes=s.confirmations_minutes, id="confirmations")
     add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
     add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
+    add(guard(send_reports), "interval", minutes=s.report_minutes, id="report")
     add(guard(purge_expired), CronTrigger(hour=3, timezone=deps.settings.tz), id="purge")
 
 

@@ -1,4 +1,4 @@
-"""The cards capability's table: every template card sent, under the subject it asks about (migration 0010).
+"""The cards capability's table: every template card sent, under the subject it asks about (migration 0011).
 
 Imported at the end of `bot.models` so Alembic and `Base.metadata` see it.
 """

@@ -34,6 +34,7 @@ from bot.console import (
 from bot.console.access import ALL, DELIVERY, EDITORS, OPERATORS, OVERSIGHT, RESPONDERS, STAFF, guarded
 from bot.console.csrf import check_csrf, csrf_token
 from bot.console.models import ADMIN, PROVINCE
+from bot.console.schools import school_names, school_title
 from bot.console.sessions import RedisSessionInterface
 from bot.contacts import KIND_ZH, VENUE_ZH
 from bot.context import Deps
@@ -70,6 +71,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/console/people/<int:person_id>/erase", "person_erase", people.erase_data, OPERATORS, ("POST",)),
     Route("/console/people/<int:person_id>/record", "person_record", people.show_record, ALL),
     Route("/console/people/<int:person_id>/record.xlsx", "person_record_xlsx", exports.person_record_xlsx, ALL),
+    Route("/console/people/<int:person_id>/record.json", "person_record_json", exports.person_record_json, ALL),
     Route("/console/people/<int:person_id>/standing", "standing_set", standing_links.set_link, EDITORS, ("POST",)),
     Route("/console/people/<int:person_id>/standing/end", "standing_end", standing_links.end_link, EDITORS,
           ("POST",)),
@@ -100,6 +102,7 @@ ROUTES: tuple[Route, ...] = (
           ("POST",)),
     Route("/console/exports", "exports", exports.show_exports, ALL),
     Route("/console/exports/progress.xlsx", "export_progress", exports.progress_xlsx, STAFF),
+    Route("/console/exports/progress.json", "export_progress_json", exports.progress_json, STAFF),
     Route("/console/exports/records.<fmt>", "export_records", exports.records_file, ALL),
     Route("/console/exports/concerns.<fmt>", "export_concerns", exports.concerns_file, ALL),
 )
@@ -171,9 +174,10 @@ def template_globals() -> dict[str, Any]:
     viewer = g.get("viewer")
     picked = request.args.get("school", "") if viewer and viewer.school_id is None else ""
     return {"csrf_token": csrf_token, "viewer": viewer, "nav": _nav(viewer.role) if viewer else [],
-            "school_title": _school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
+            "school_title": school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
             "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
-            "OBLIGATION_ZH": OBLIGATION_ZH, "crisis_banner": outbox_page.crisis_banner}
+            "OBLIGATION_ZH": OBLIGATION_ZH, "crisis_banner": outbox_page.crisis_banner,
+            "school_names": school_names() if viewer else {}}
 
 
 NAV = (  # (endpoint, label, roles)
@@ -195,11 +199,6 @@ def _nav(role: str) -> list[tuple[str, str]]:
 def _province_schools() -> list[School]:
     """Return the schools a province viewer can pick from."""
     return list(g.db.scalars(select(School).where(School.id.in_(g.scope.all_school_ids)).order_by(School.id)))
-
-
-def _school_title() -> str:
-    deps: Deps | None = g.get("deps")
-    return deps.settings.app.school_name if deps else ""
 
 
 def _local_time(value: datetime | None) -> str:

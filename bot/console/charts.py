@@ -1,8 +1,8 @@
 """Small server-drawn charts (inline SVG, no script, no downloads): contacts per week as columns and
 the venue mix as bars.
 
-Example: `weekly_columns({date(2026, 11, 23): 4, …}, today)` gives the last 12 weeks' columns, this
-week last, each with its height in the SVG's 0–100 box and a label "11/23".
+Example: `weekly_columns({date(2026, 11, 23): 4, …}, today)` (contacts per week, keyed by Monday) gives
+the last 12 weeks' columns, this week last, each with its height in the SVG's 0–100 box and a label "11/23".
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ def weeks_window(today: date) -> tuple[date, date]:
     return this.start - timedelta(weeks=WEEKS - 1), this.end
 
 
-def weekly_columns(per_day: dict[date, int], today: date) -> list[Column]:
-    """Return one column per week: the records of its days, scaled to the tallest."""
+def weekly_columns(per_week: dict[date, int], today: date) -> list[Column]:
+    """Return one column per week: its records, scaled to the tallest."""
     start, _ = weeks_window(today)
     totals = []
     for i in range(WEEKS):
         monday = start + timedelta(weeks=i)
-        totals.append((monday, sum(per_day.get(monday + timedelta(days=d), 0) for d in range(7))))
+        totals.append((monday, per_week.get(monday, 0)))
     top = max((n for _, n in totals), default=0) or 1
     width = 100 / WEEKS
     columns = []

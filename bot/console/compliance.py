@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.console.stats import PersonRow
 from bot.rules.catalog import PERIOD_ZH, Rule
-from bot.rules.engine import DUE, EXCUSED, EXEMPT, MET, OVERDUE, evaluate
+from bot.rules.engine import DUE, EXCUSED, EXEMPT, MET, OVERDUE, PersonStatus, evaluate, ledger
 from bot.rules.engine import Obligation as EngineObligation
-from bot.rules.queries import Scope as RulesScope
+from bot.rules.school_groups import school_groups
 from bot.schedule import Period, calendar_for
 
 PERIOD_KINDS = ("week", "month", "quarter", "semester")
@@ -94,17 +94,50 @@ def fold(obligations: list[EngineObligation]) -> list[Obligation]:
 
 def leader_statuses(db: Session, settings: Settings, people: list[PersonRow], at: datetime,
                     school_ids: tuple[int, ...], whole: bool = False) -> list[LeaderStatus]:
-    """Evaluate every rule binding each of `people` at a moment (the engine's few grouped queries).
+    """Evaluate every rule binding each of `people` at a moment, each school on its own rules and calendar
+    (the engine's few grouped queries per group of schools sharing them).
 
     `whole`: the people are everyone in the schools, so the engine scans by school, not by a list of ids.
     """
     if not people:
         return []
-    ids = tuple(p.id for p in people)
-    scope = RulesScope(school_id=school_ids[0] if len(school_ids) == 1 else None,
-                       person_ids=ids if len(ids) <= SCOPE_BY_IDS and not whole else None)
-    found = evaluate(db, settings, at, scope=scope).people
+    wanted = {p.school_id for p in people}
+    found: dict[int, PersonStatus] = {}
+    for group in school_groups(db, settings, [sid for sid in school_ids if sid in wanted]):
+        ids = tuple(p.id for p in people if p.school_id in group.ids)
+        by_ids = len(ids) <= SCOPE_BY_IDS and not whole
+        found.update(evaluate(db, group.settings, at, scope=group.scope(ids if by_ids else None)).people)
     return [LeaderStatus(p, fold(found[p.id].obligations) if p.id in found else []) for p in people]
+
+
+def statuses_now(people: list[PersonRow], obligations: dict[int, list[EngineObligation]], today: date
+                 ) -> list[LeaderStatus]:
+    """Turn a ledger's obligations (per person) into where each leader stands now: those of the periods
+    holding today, one line per rule (what `leader_statuses` gives, without evaluating again)."""
+    return [LeaderStatus(p, fold([o for o in obligations.get(p.id, []) if o.period.contains(today)])) for p in people]
+
+
+def standing_and_weeks(db: Session, settings: Settings, people: list[PersonRow], at: datetime,
+                       school_ids: tuple[int, ...], span: tuple[date, date], whole: bool = False,
+                       counts_only: bool = False) -> tuple[list[LeaderStatus], dict[date, int]]:
+    """Return where each of `people` stands now and their in-person contacts per ISO week (keyed by Monday)
+    in a span ending with this week — one ledger pass per group of schools, counting as every report does.
+    `counts_only`: the weeks alone (the statuses come back empty)."""
+    wanted, schools = {p.id for p in people}, {p.school_id for p in people}
+    today = calendar_for(settings).local_day(at)
+    totals: dict[date, int] = {}
+    found: dict[int, list[EngineObligation]] = {}
+    for group in school_groups(db, settings, [sid for sid in school_ids if sid in schools]):
+        ids = tuple(p.id for p in people if p.school_id in group.ids)
+        by_ids = len(ids) <= SCOPE_BY_IDS and not whole
+        ev = ledger(db, group.settings, at, *span, scope=group.scope(ids if by_ids else None), weeks=True,
+                    counts_only=counts_only)
+        for pid, status in ev.people.items():
+            if pid in wanted:
+                found[pid] = status.obligations
+                for monday, counts in status.weeks.items():
+                    totals[monday] = totals.get(monday, 0) + counts.face_to_face
+    return statuses_now(people, found, today), totals
 
 
 def current_periods(settings: Settings, today: date) -> dict[str, Period]:

@@ -21,13 +21,18 @@ from bot.console.access import may, named_staff, person_visible, record_view, vi
 from bot.console.audit_log import write_audit
 from bot.console.compliance import PERIOD_KINDS, current_periods, leader_statuses
 from bot.console.paging import Page, page_of
-from bot.console.reports import leader_record, resolve_term, term_choices
 from bot.console.standing_links import standing_and_pauses
+from bot.console.upstream import view_settings
 from bot.models import Contact, Link, Person
 from bot.person_data import erase_person, export_person
 from bot.roles import LEADER_ROLES, ROLE_NAMES_ZH, SCHOOL_LEADER, roles_zh
 from bot.rules.catalog import PERIOD_ZH
+from bot.rules.leader_record import leader_record, summary_pairs
+from bot.rules.report_data import STATE_REPORT_ZH, obligation_state
+from bot.rules.report_xlsx import obligation_cells
+from bot.rules.school_groups import settings_of
 from bot.rules.standing import KINDS_ZH
+from bot.rules.terms import resolve_term, term_choices
 
 
 def list_people() -> str:
@@ -56,7 +61,7 @@ def list_people() -> str:
         page = Page(leader_statuses(db, deps.settings, chosen.rows, deps.clock(), scope.school_ids),
                     chosen.number, chosen.total)
     departments = sorted({d for d in db.scalars(select(Person.department).where(where).distinct()) if d})
-    return render_template("console/people.html", page=page, periods=current_periods(deps.settings, today),
+    return render_template("console/people.html", page=page, periods=current_periods(view_settings(), today),
                            kinds=PERIOD_KINDS, PERIOD_ZH=PERIOD_ZH, departments=departments, department=department,
                            role=role, q=q, roles=[(r, ROLE_NAMES_ZH[r]) for r in sorted(LEADER_ROLES)],
                            roles_zh=roles_zh, behind=behind)
@@ -69,6 +74,7 @@ def show_person(person_id: int) -> str:
     if not person_visible(g.viewer, person):
         abort(403)  # a student's (or a counselor's) page: the admin's only
     write_audit("person.read", f"person#{person.id}", {"person_id": person.id}, person.school_id)
+    settings = settings_of(db, deps.settings, person.school_id)
     today = deps.today()
     statuses = leader_statuses(db, deps.settings, stats.leaders(db, Person.id == person.id), deps.clock(),
                                (person.school_id,))
@@ -77,32 +83,35 @@ def show_person(person_id: int) -> str:
                            .where(Link.leader_id == person.id).order_by(Link.until.is_not(None), Link.since.desc()))
     as_mentee = db.execute(select(Link, leader).join(leader, leader.id == Link.leader_id)
                            .where(Link.mentee_id == person.id).order_by(Link.until.is_not(None), Link.since.desc()))
-    standing, pauses = standing_and_pauses(db, deps.settings, person, today)
+    standing, pauses = standing_and_pauses(db, settings, person, today)
     recent = list(db.scalars(select(Contact).where(Contact.person_id == person.id, Contact.deleted_at.is_(None))
                              .order_by(Contact.occurred_on.desc(), Contact.id.desc()).limit(20)))
     return render_template("console/person.html", person=person, status=statuses[0] if statuses else None,
                            as_leader=list(as_leader), as_mentee=list(as_mentee), recent=recent,
-                           terms=term_choices(deps.settings, today), roles_zh=roles_zh, today=today,
+                           terms=term_choices(settings, today), roles_zh=roles_zh, today=today,
                            standing=standing, pauses=pauses, standing_kinds=KINDS_ZH,
                            is_school_leader=SCHOOL_LEADER in person.roles)
 
 
 def show_record(person_id: int) -> str:
-    """Show a leader's record for a term or year as a printable page."""
+    """Show a leader's record for a term or year as a printable page (N19): the summary, every obligation in
+    every period, every record."""
     db, deps = g.db, g.deps
     person: Person = visible_or_403(db, Person, person_id, g.scope.people())
     if not person_visible(g.viewer, person):
         abort(403)
+    settings = settings_of(db, deps.settings, person.school_id)
     today = deps.today()
-    term = resolve_term(deps.settings, request.args.get("term", ""), today)
+    term = resolve_term(settings, request.args.get("term", ""), today)
     if term is None:
         abort(404)
     write_audit("person.record_read", f"person#{person.id}", {"person_id": person.id, "term": term.key},
                 person.school_id)
-    record = leader_record(db, deps.settings, person, term, today)
-    return render_template("console/record_print.html", record=record, terms=term_choices(deps.settings, today),
-                           generated=deps.clock(), rv=record_view(g.viewer), named_staff=named_staff)
-
+    record = leader_record(db, settings, deps.clock(), person, term)
+    return render_template("console/record_print.html", record=record, summary=summary_pairs(record),
+                           terms=term_choices(settings, today), generated=deps.clock(),
+                           obligations=[(obligation_state(o), obligation_cells(o)) for o in record.line.obligations],
+                           STATE_REPORT_ZH=STATE_REPORT_ZH, rv=record_view(g.viewer), named_staff=named_staff)
 
 def export_data(person_id: int) -> Response:
     """Download everything held about one person as JSON (PIPL Art. 45), for the admin; audited."""

@@ -121,10 +121,13 @@ def add_dispute_note(db: Session, contact_id: int, person: Person, note: str, no
                            before={}, after={"note": note, "by": person.userid}, source_text=note))
 
 
-def mark_unconfirmed(db: Session, now: datetime, days: int) -> int:
-    """Mark confirmations open longer than `days` as unconfirmed (set-based); return how many records changed."""
+def mark_unconfirmed(db: Session, now: datetime, days: int, school_ids: tuple[int, ...] | None = None) -> int:
+    """Mark confirmations open longer than `days` as unconfirmed (set-based; all schools, or those given);
+    return how many records changed."""
     cutoff = now - timedelta(days=days)
-    old = select(Contact.id).where(Contact.received_at <= cutoff, Contact.deleted_at.is_(None)).scalar_subquery()
+    schools = [Contact.school_id.in_(school_ids)] if school_ids is not None else []
+    old = select(Contact.id).where(Contact.received_at <= cutoff, Contact.deleted_at.is_(None),
+                                   *schools).scalar_subquery()
     db.execute(
         update(ContactCounterpart)
         .where(ContactCounterpart.confirmation == PENDING, ContactCounterpart.contact_id.in_(old))
@@ -137,7 +140,7 @@ def mark_unconfirmed(db: Session, now: datetime, days: int) -> int:
                                   ContactCounterpart.confirmation == UNCONFIRMED))
     result = db.execute(
         update(Contact)
-        .where(Contact.confirmation == PENDING, waiting, ~disputed)
+        .where(Contact.confirmation == PENDING, waiting, ~disputed, *schools)
         .values(confirmation=UNCONFIRMED)
         .execution_options(synchronize_session=False)
     )

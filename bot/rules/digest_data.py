@@ -1,7 +1,8 @@
 """The weekly digest's content (N15, N19, N20): for one school (or one department) and one week, a
 per-leader table for the week, month, quarter and semester, who is behind and by how much, contacts by
 venue, face-to-face vs online, back-dated / disputed / unconfirmed records, pauses, good examples worth
-spreading, the concerns summary, and calendar warnings.
+spreading (the most in-person contacts, the most concerns resolved in time), the concerns summary, and
+calendar warnings. Counts and obligations come from the engine's ledger, as every report's.
 
 Example: `build_digest(db, settings, school, parse_week_key("2026-W47"), now)`.
 """
@@ -13,12 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.models import School
+from bot.models import Concern, Person, School
 from bot.roles import roles_zh
-from bot.rules.catalog import IN_PERSON_KINDS, KIND_ZH, ONLINE, VENUE_ZH
+from bot.rules.catalog import KIND_ZH, ONLINE, VENUE_ZH
 from bot.rules.engine import (
     EXCUSED,
     EXEMPT,
@@ -28,7 +30,7 @@ from bot.rules.engine import (
     PersonStatus,
     count_text,
     describe_gap,
-    evaluate,
+    ledger,
 )
 from bot.rules.queries import ContactRow, Scope, contact_rows
 from bot.schedule.periods import Period, md, month_of, span_label
@@ -124,17 +126,20 @@ def _cell(obligations: list[Obligation]) -> str:
     return f"{'✔ ' if first.state == MET else ''}{count_text(first.done)}/{count_text(first.required)}{unit}"
 
 
-def _row(status: PersonStatus, week_rows: list[ContactRow]) -> LeaderRow:
+def _row(status: PersonStatus, ev: Evaluation) -> LeaderRow:
+    """A person's line: the week's counts (the ledger's) and each rule in the periods holding the week's end."""
     by_rule: dict[str, list[Obligation]] = {}
     for o in status.obligations:
-        by_rule.setdefault(o.rule.id, []).append(o)
+        if o.period.contains(ev.as_of):
+            by_rule.setdefault(o.rule.id, []).append(o)
     cells = {RULE_COLUMN.get(rid, rid): _cell(obls) for rid, obls in by_rule.items()}
-    gaps = tuple(describe_gap(o) for o in status.obligations if o.open)
-    mine = [r for r in week_rows if r.person_id == status.person.id]
-    in_person = [r for r in mine if r.kind in IN_PERSON_KINDS]
+    for rule in ev.rules:  # binding them, but with no period here: not a teaching week, a vacation month
+        if rule.roles & status.person.roles and rule.id not in by_rule:
+            cells[RULE_COLUMN.get(rule.id, rule.id)] = MARK[EXEMPT]
+    gaps = tuple(describe_gap(o) for obls in by_rule.values() for o in obls if o.open)
+    c = status.counts
     return LeaderRow(status.person.id, status.person.userid, status.person.name, status.person.department,
-                     roles_zh(status.person.roles), cells, gaps, len(in_person),
-                     sum(r.students or 0 for r in in_person), sum(r.kind == ONLINE for r in mine))
+                     roles_zh(status.person.roles), cells, gaps, c.face_to_face, c.students, c.n(ONLINE))
 
 
 def concerns_lines(db: Session, school: School, week: Period, settings: Settings) -> list[str]:
@@ -161,13 +166,31 @@ def calendar_warnings(settings: Settings, today: date) -> list[str]:
     return out
 
 
+def resolved_in_time(db: Session, school: School, week: Period, settings: Settings, limit: int) -> list[str]:
+    """Name who resolved the most students' concerns by their deadline in the week (N15, N18)."""
+    if limit <= 0:
+        return []
+    tz = settings.tz
+    start = datetime.combine(week.start, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(week.end, datetime.min.time(), tzinfo=tz)
+    n = func.count(Concern.id)
+    rows = db.execute(
+        select(Person.name, Person.department, n).join(Person, Person.id == Concern.owner_id)
+        .where(Concern.school_id == school.id, Concern.status == "resolved", Concern.resolved_at >= start,
+               Concern.resolved_at < end, Concern.abuse.is_(None),
+               (Concern.resolve_due.is_(None)) | (Concern.resolved_at <= Concern.resolve_due))
+        .group_by(Person.id, Person.name, Person.department).order_by(n.desc(), Person.name).limit(limit))
+    return [f"{name}（{dept}）：本周按期办结学生反映的问题{count}件" for name, dept, count in rows]
+
+
 def build_digest(db: Session, settings: Settings, school: School, week: Period, now: datetime) -> Digest:
-    """Build the school's digest of one week (six grouped SELECTs, plus the concerns section)."""
-    ev = evaluate(db, settings, now, as_of=week.last_day, scope=Scope(school_id=school.id), with_records=True)
+    """Build the school's digest of one week (the ledger's grouped SELECTs, plus the concerns section)."""
+    ev = ledger(db, settings, now, week.start, week.end, scope=Scope(school_id=school.id), with_records=True)
     digest = Digest(school.code, school.name, None, week, ev.today, ev,
                     console_url=settings.app.public_url.rstrip("/") + "/console",
                     week_records=contact_rows(db, Scope(school_id=school.id), week.start, week.end))
     _fill(digest, list(ev.people.values()), settings.digest.examples)
+    digest.examples += resolved_in_time(db, school, week, settings, settings.digest.examples)
     digest.concerns = concerns_lines(db, school, week, settings)
     digest.warnings = calendar_warnings(settings, ev.today)
     if not ev.week.teaching:
@@ -191,12 +214,12 @@ def _fill(digest: Digest, statuses: list[PersonStatus], examples: int) -> None:
     ids = {s.person.id for s in statuses}
     week, ev = digest.week, digest.evaluation
     week_rows = [r for r in digest.week_records if r.person_id in ids]
-    digest.rows = sorted((_row(s, week_rows) for s in statuses), key=lambda r: (r.department, r.name))
+    digest.rows = sorted((_row(s, ev) for s in statuses), key=lambda r: (r.department, r.name))
     venues = Counter(VENUE_ZH.get(r.venue or "", KIND_ZH.get(r.kind, r.kind)) if r.kind in ("face_to_face", ONLINE)
                      else KIND_ZH.get(r.kind, r.kind) for r in week_rows if r.kind != "frontline")
     digest.venues = venues.most_common()
-    digest.in_person = sum(r.kind in IN_PERSON_KINDS for r in week_rows)
-    digest.online = sum(r.kind == ONLINE for r in week_rows)
+    digest.in_person = sum(r.contacts for r in digest.rows)
+    digest.online = sum(r.online for r in digest.rows)
     names = {s.person.id: s.person.name for s in statuses}
     digest.flagged = [
         FlaggedRecord(r.id, names[r.person_id], r.occurred_on, KIND_ZH.get(r.kind, r.kind), r.flags)

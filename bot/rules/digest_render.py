@@ -18,7 +18,7 @@ def _size(lines: list[str]) -> int:
     return len("\n".join(lines).encode("utf-8"))
 
 
-def _fit(out: list[str], heading: str, items: list[str], limit: int, reserve: int, unit: str,
+def fit_section(out: list[str], heading: str, items: list[str], limit: int, reserve: int, unit: str,
          bullet: str = "- ") -> None:
     """Append a heading and as many items as fit in `limit` bytes (keeping `reserve` for the end);
     the items cut are counted ("……等3人，详见附件"); a section with no room at all is left out."""
@@ -52,19 +52,19 @@ def render_markdown(d: Digest, limit: int | None = None) -> str:
     footer = [f"[查看详情]({d.console_url})"]
     warnings = [f'<font color="warning">{w}</font>' for w in d.warnings]
     reserve = _size(footer + warnings) + 1
-    _fit(out, "**尚有欠缺**", [behind_line(r) for r in d.behind], limit, reserve, "人")
+    fit_section(out, "**尚有欠缺**", [behind_line(r) for r in d.behind], limit, reserve, "人")
     if d.venues:
-        _fit(out, "**联系方式**", [" · ".join(f"{name} {n}" for name, n in d.venues)], limit, reserve, "项", "")
+        fit_section(out, "**联系方式**", [" · ".join(f"{name} {n}" for name, n in d.venues)], limit, reserve, "项", "")
     if d.flagged:
         counts: dict[str, int] = {}
         for f in d.flagged:
             for flag in f.flags:
                 counts[flag] = counts.get(flag, 0) + 1
         summary = "，".join(f"{flag} {n} 条" for flag, n in counts.items())
-        _fit(out, f"**需关注的记录**（{summary}，仍计入）", [flagged_line(f) for f in d.flagged], limit, reserve, "条")
-    _fit(out, "**暂停提醒**", d.pauses, limit, reserve, "条")
-    _fit(out, "**值得推广**", d.examples, limit, reserve, "人")
-    _fit(out, "**学生反映**", d.concerns, limit, reserve, "项")
+        fit_section(out, f"**需关注的记录**（{summary}，仍计入）", [flagged_line(f) for f in d.flagged], limit, reserve, "条")
+    fit_section(out, "**暂停提醒**", d.pauses, limit, reserve, "条")
+    fit_section(out, "**值得推广**", d.examples, limit, reserve, "人")
+    fit_section(out, "**学生反映**", d.concerns, limit, reserve, "项")
     return "\n".join(out + warnings + footer)
 
 

@@ -1,6 +1,6 @@
-"""The rules capability's tables: pauses (N11), reminders sent once, standing links (N3), digest runs.
+"""The rules capability's tables: pauses (N11), reminders sent once, standing links (N3), digest and report runs.
 
-Imported at the end of `bot.models` so Alembic and `Base.metadata` see them (migration 0003).
+Imported at the end of `bot.models` so Alembic and `Base.metadata` see them (migration 0003; report runs 0010).
 """
 
 from __future__ import annotations
@@ -79,6 +79,22 @@ class DigestRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     week: Mapped[str] = mapped_column(String(10))  # the ISO week reported, "2026-W47"
+    created_at: Mapped[datetime] = mapped_column()
+    file_path: Mapped[str | None] = mapped_column(String(500))
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportRun(Base):
+    """A report (or the province digest) produced for one scope and period: claimed once, so it goes out once,
+    even across restarts and with two schedulers (N21)."""
+
+    __tablename__ = "report_run"
+    __table_args__ = (UniqueConstraint("kind", "scope", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # report / digest
+    scope: Mapped[str] = mapped_column(String(64))  # a school's code, or "province" for every school
+    period: Mapped[str] = mapped_column(String(64))  # when it is due: "2026-11" (report), "2026-W47" (digest)
     created_at: Mapped[datetime] = mapped_column()
     file_path: Mapped[str | None] = mapped_column(String(500))
     messages: Mapped[int] = mapped_column(Integer, default=0)

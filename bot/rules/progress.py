@@ -5,6 +5,8 @@ Example reply:
     赵建国，您的联系进度（截至11月25日 周三）：
     【本周 11月23日–29日】还剩3个工作日
     ✔ 与学生面对面接触：1/1次（11月24日 宿舍）
+    …
+    本学期累计：与学生面对面接触6次（含讲授思政课1次），线上联系2次（不计入面对面）
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from bot.rules.engine import (
     PersonStatus,
     count_text,
     evaluate,
+    ledger,
 )
 from bot.rules.queries import ContactRow, PersonRow, Scope
 from bot.rules.standing import KINDS_ZH, StandingView, standing_view
+from bot.rules.tally import Counts
 from bot.schedule.clock_times import WEEKDAY_ZH
 from bot.schedule.periods import Period, md, span_label
 from bot.schedule.school_calendar import calendar_for
@@ -47,6 +51,8 @@ class Progress:
     evaluation: Evaluation
     standing: StandingView | None = None
     left: dict[str, str] = field(default_factory=dict)  # period kind -> "还剩3个工作日"
+    so_far: Counts = field(default_factory=Counts)  # this semester (or quarter) to date, as every report counts
+    so_far_label: str = ""
 
     @property
     def rules(self) -> list[Obligation]:
@@ -68,6 +74,13 @@ def compliance_for(db: Session, person: Person, at: datetime, settings: Settings
     semester = ev.periods.get("semester")
     if semester is not None:
         progress.standing = standing_view(db, person.id, ev.today, semester.start, semester.end)
+    span = semester or ev.periods["quarter"]
+    assert span is not None
+    totals = ledger(db, settings, at, span.start, ev.today + timedelta(days=1),
+                    scope=Scope(school_id=person.school_id, person_ids=(person.id,)), counts_only=True)
+    if person.id in totals.people:
+        progress.so_far = totals.people[person.id].counts
+    progress.so_far_label = PERIOD_ZH["semester" if semester is not None else "quarter"]
     cal = calendar_for(settings)
     for kind, period in ev.periods.items():
         if period is None:
@@ -160,6 +173,11 @@ def render_progress(progress: Progress) -> str:
         what = "暂停提醒" if p.kind == "pause" else "推迟提醒"
         reason = f"（{p.reason}）" if p.reason else ""
         out.append(f"【{what}】{span_label(p.start, p.until - timedelta(days=1))}{reason}")
+    c = progress.so_far
+    if c.records:
+        lecture = f"（含讲授思政课{c.n('ideology_lecture')}次）" if c.n("ideology_lecture") else ""
+        online = f"，线上联系{c.n('online')}次（不计入面对面）" if c.n("online") else ""
+        out.append(f"{progress.so_far_label}累计：与学生面对面接触{c.face_to_face}次{lecture}{online}")
     marked = [r for r in progress.records.values() if r.flags and r.person_id == status.person.id]
     if marked:
         kinds: dict[str, int] = {}

@@ -1,14 +1,14 @@
 """The compliance engine's set-based reads: a handful of grouped SELECTs for a whole school (or all
 schools, or one person), never a query per person.
 
-Example: `contact_counts(db, scope, {"week": week, "quarter": quarter}, kinds)` returns, per (person, kind),
-how many contacts fell in each period and how many front-line half-days they add up to.
+Example: `link_counts(db, scope, [quarter, semester], ("mentee_talk",))` returns, per (leader, counselor, kind),
+how many contacts with them fell in each period.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,10 +23,11 @@ from bot.schedule.periods import Period
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose obligations: one school, a few people, or (both None) every school."""
+    """Whose obligations: one school, several, a few people, or (all None) every school."""
 
     school_id: int | None = None
     person_ids: tuple[int, ...] | None = None
+    school_ids: tuple[int, ...] | None = None  # several schools (those sharing one calendar and rules)
 
     def on(self, person_col: InstrumentedAttribute[int], school_col: InstrumentedAttribute[int]
            ) -> list[ColumnElement[bool]]:
@@ -34,6 +35,8 @@ class Scope:
         clauses: list[ColumnElement[bool]] = []
         if self.school_id is not None:
             clauses.append(school_col == self.school_id)
+        if self.school_ids is not None:
+            clauses.append(school_col.in_(self.school_ids))
         if self.person_ids is not None:
             clauses.append(person_col.in_(self.person_ids))
         return clauses
@@ -49,6 +52,7 @@ class PersonRow:
     name: str
     department: str
     roles: set[str] = field(default_factory=set)
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,79 +113,57 @@ class ContactRow:
 def obligated_people(db: Session, scope: Scope, roles: Iterable[str]) -> dict[int, PersonRow]:
     """Return active people holding any of the roles, with those roles."""
     rows = db.execute(
-        select(Person.id, Person.school_id, Person.userid, Person.name, Person.department, PersonRole.role)
+        select(Person.id, Person.school_id, Person.userid, Person.name, Person.department, Person.title, PersonRole.role)
         .join(PersonRole, PersonRole.person_id == Person.id)
         .where(Person.active.is_(True), PersonRole.role.in_(tuple(roles)), *scope.on(Person.id, Person.school_id))
+        .order_by(Person.school_id, Person.department, Person.id)
     )
     people: dict[int, PersonRow] = {}
-    for pid, school_id, userid, name, department, role in rows:
+    for pid, school_id, userid, name, department, title, role in rows:
         person = people.get(pid)
         if person is None:
-            person = people[pid] = PersonRow(pid, school_id, userid, name, department or "")
+            person = people[pid] = PersonRow(pid, school_id, userid, name, department or "", title=title or "")
         person.roles.add(role)
     return people
 
 
-def active_links(db: Session, scope: Scope, day: date) -> dict[int, list[MenteeRow]]:
-    """Return each leader's counselors/teachers linked on a day (N6), active mentees only."""
+@dataclass(frozen=True, slots=True)
+class LinkSpan:
+    """A leader's link to a counselor/teacher and the days it held: [since, until)."""
+
+    mentee: MenteeRow
+    since: date
+    until: date | None
+
+    def holds(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or self.until > day)
+
+
+def links_between(db: Session, scope: Scope, lo: date, hi: date) -> dict[int, list[LinkSpan]]:
+    """Return each leader's links (N6) that held at some time in [lo, hi), active mentees only."""
     rows = db.execute(
-        select(Link.leader_id, Person.id, Person.userid, Person.name)
+        select(Link.leader_id, Person.id, Person.userid, Person.name, Link.since, Link.until)
         .join(Person, Person.id == Link.mentee_id)
-        .where(Link.since <= day, or_(Link.until.is_(None), Link.until > day), Person.active.is_(True),
+        .where(Link.since < hi, or_(Link.until.is_(None), Link.until > lo), Person.active.is_(True),
                *scope.on(Link.leader_id, Link.school_id))
         .order_by(Link.leader_id, Link.id)
     )
-    links: dict[int, list[MenteeRow]] = defaultdict(list)
-    for leader_id, mid, userid, name in rows:
-        links[leader_id].append(MenteeRow(mid, userid, name))
+    links: dict[int, list[LinkSpan]] = defaultdict(list)
+    for leader_id, mid, userid, name, since, until in rows:
+        links[leader_id].append(LinkSpan(MenteeRow(mid, userid, name), since, until))
     return links
 
 
-def _inside(col: InstrumentedAttribute[date], p: Period) -> ColumnElement[bool]:
-    return and_(col >= p.start, col < p.end)
-
-
-def _span(buckets: Mapping[str, Period]) -> tuple[date, date]:
-    return min(p.start for p in buckets.values()), max(p.end for p in buckets.values())
-
-
-def contact_counts(db: Session, scope: Scope, buckets: Mapping[str, Period], kinds: Iterable[str]
-                   ) -> dict[tuple[int, str], dict[str, tuple[int, float]]]:
-    """Return {(person, kind): {bucket: (contacts, half-days)}} for the named periods, in one grouped SELECT."""
+def link_counts(db: Session, scope: Scope, windows: Sequence[Period], kinds: Iterable[str]
+                ) -> dict[tuple[int, int, str], tuple[int, ...]]:
+    """Return {(leader, counterpart, kind): contacts per window} in one grouped SELECT (N7, N8)."""
     kinds = tuple(kinds)
-    if not buckets or not kinds:
+    if not windows or not kinds:
         return {}
-    lo, hi = _span(buckets)
-    cols: list[Any] = [Contact.person_id, Contact.kind]
-    for name, p in buckets.items():
-        inside = _inside(Contact.occurred_on, p)
-        cols.append(func.sum(case((inside, 1), else_=0)).label(f"n_{name}"))
-        cols.append(func.sum(case((inside, func.coalesce(Contact.half_days, 0.0)), else_=0.0)).label(f"h_{name}"))
-    stmt = (
-        select(*cols)
-        .where(Contact.deleted_at.is_(None), Contact.kind.in_(kinds), Contact.occurred_on >= lo,
-               Contact.occurred_on < hi, *scope.on(Contact.person_id, Contact.school_id))
-        .group_by(Contact.person_id, Contact.kind)
-    )
-    names = list(buckets)
-    out: dict[tuple[int, str], dict[str, tuple[int, float]]] = {}
-    for row in db.execute(stmt):
-        out[(row[0], row[1])] = {
-            name: (int(row[2 + 2 * i] or 0), float(row[3 + 2 * i] or 0.0)) for i, name in enumerate(names)
-        }
-    return out
-
-
-def link_counts(db: Session, scope: Scope, buckets: Mapping[str, Period], kinds: Iterable[str]
-                ) -> dict[tuple[int, int, str], dict[str, int]]:
-    """Return {(leader, counterpart, kind): {bucket: contacts}} in one grouped SELECT (N7, N8)."""
-    kinds = tuple(kinds)
-    if not buckets or not kinds:
-        return {}
-    lo, hi = _span(buckets)
+    lo, hi = min(p.start for p in windows), max(p.end for p in windows)
     cols: list[Any] = [Contact.person_id, ContactCounterpart.person_id, Contact.kind]
-    for name, p in buckets.items():
-        cols.append(func.sum(case((_inside(Contact.occurred_on, p), 1), else_=0)).label(f"n_{name}"))
+    for p in windows:
+        cols.append(func.sum(case((and_(Contact.occurred_on >= p.start, Contact.occurred_on < p.end), 1), else_=0)))
     stmt = (
         select(*cols)
         .join(ContactCounterpart, ContactCounterpart.contact_id == Contact.id)
@@ -189,8 +171,7 @@ def link_counts(db: Session, scope: Scope, buckets: Mapping[str, Period], kinds:
                Contact.occurred_on < hi, *scope.on(Contact.person_id, Contact.school_id))
         .group_by(Contact.person_id, ContactCounterpart.person_id, Contact.kind)
     )
-    names = list(buckets)
-    return {(r[0], r[1], r[2]): {name: int(r[3 + i] or 0) for i, name in enumerate(names)} for r in db.execute(stmt)}
+    return {(r[0], r[1], r[2]): tuple(int(v or 0) for v in r[3:]) for r in db.execute(stmt)}
 
 
 def contact_rows(db: Session, scope: Scope, lo: date, hi: date, kinds: Iterable[str] | None = None

@@ -28,6 +28,7 @@ class StandingView:
     name: str
     since: date
     contact_ids: tuple[int, ...]
+    until: date | None = None  # exclusive; None while it holds
 
     @property
     def label(self) -> str:
@@ -90,6 +91,21 @@ def standing_view(db: Session, person_id: int, day: date, start: date, end: date
     link = current_standing(db, person_id, day)
     if link is None:
         return None
+    return _view(db, person_id, link, start, end)
+
+
+def standing_during(db: Session, person_id: int, start: date, end: date) -> list[StandingView]:
+    """Return the standing links a person held at some time in [start, end), each with the contacts naming
+    it while it held (N3, for the record a leader is appraised on)."""
+    links = db.scalars(
+        select(StandingLink).where(StandingLink.person_id == person_id, StandingLink.since < end,
+                                   or_(StandingLink.until.is_(None), StandingLink.until > start))
+        .order_by(StandingLink.since)
+    ).all()
+    return [_view(db, person_id, link, max(start, link.since), min(end, link.until or end)) for link in links]
+
+
+def _view(db: Session, person_id: int, link: StandingLink, start: date, end: date) -> StandingView:
     pattern = f"%{link.name}%"
     ids = db.scalars(
         select(Contact.id).where(
@@ -99,4 +115,4 @@ def standing_view(db: Session, person_id: int, day: date, start: date, end: date
                 func.coalesce(Contact.group_name, "").like(pattern)))
         .order_by(Contact.occurred_on)
     ).all()
-    return StandingView(link.kind, link.name, link.since, tuple(ids))
+    return StandingView(link.kind, link.name, link.since, tuple(ids), link.until)

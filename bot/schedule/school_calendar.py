@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.schedule.clock_times import parse_time
 from bot.schedule.holidays import HolidayBook
 from bot.schedule.periods import Period, month_of, quarter_of, week_of
-from bot.schedule.semesters import Semester, configured_semesters, find_semester
+from bot.schedule.semesters import Semester, assumed_semesters, configured_semesters, find_semester
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,37 @@ class SchoolCalendar:
         if s is None:
             return None
         return Period("semester", s.name, s.start, s.end + timedelta(days=1), s.name)
+
+    def semesters_between(self, start: date, end: date) -> list[Semester]:
+        """Return the semesters overlapping [start, end), in date order (configured, or else assumed)."""
+        known = list(self.semesters) or [s for year in range(start.year - 1, end.year + 1)
+                                         for s in assumed_semesters(year)]
+        return sorted((s for s in known if s.start < end and s.end >= start), key=lambda s: s.start)
+
+    def periods_between(self, kind: str, start: date, end: date) -> list[Period]:
+        """Return the periods of a kind (week/month/quarter/semester) overlapping [start, end), in order."""
+        if kind == "semester":
+            return [Period("semester", s.name, s.start, s.end + timedelta(days=1), s.name)
+                    for s in self.semesters_between(start, end)]
+        step = {"week": week_of, "month": month_of, "quarter": quarter_of}.get(kind)
+        if step is None:
+            raise ValueError(f"unknown period kind {kind!r}")
+        out, day = [], start
+        while day < end:
+            period = step(day)
+            out.append(period)
+            day = period.end
+        return out
+
+    def off_session(self, period: Period) -> str:
+        """Say why a month or quarter carries no obligation ("" when it does): fewer than
+        `[calendar] min_working_days` of its working days fall inside a semester (August, most of February)."""
+        if period.kind not in ("month", "quarter"):
+            return ""
+        inside = sum(1 for d in period.days() if self.is_workday(d) and self.semester_at(d) is not None)
+        if inside >= self.min_working_days:
+            return ""
+        return f"{period.label}学期内仅{inside}个工作日（假期）"
 
     def period(self, kind: str, day: date) -> Period | None:
         """Return the period of a kind (week/month/quarter/semester) holding a day."""

@@ -61,11 +61,12 @@ def schedule_problems(s: Settings) -> list[str]:
     except ValueError as exc:
         problems.append(f"[digest] weekday: {exc}")
     _time(s.digest.time, "[digest] time", problems)
+    _time(s.report.time, "[report] time", problems)
     if s.digest.examples < 0:
         problems.append("[digest] examples must not be negative")
     if not 200 <= s.digest.markdown_limit <= 2048:
         problems.append("[digest] markdown_limit must be between 200 and 2048 bytes")
-    for name in ("lease_seconds", "reminders_minutes", "digest_minutes", "confirmations_minutes"):
+    for name in ("lease_seconds", "reminders_minutes", "digest_minutes", "confirmations_minutes", "report_minutes"):
         if getattr(s.scheduler, name) < 1:
             problems.append(f"[scheduler] {name} must be at least 1")
     problems += _semester_problems(s)

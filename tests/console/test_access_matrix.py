@@ -51,6 +51,10 @@ CASES = (
          ok("admin", "leader", "province")),
     Case("console.person_record_xlsx", "GET", lambda s: f"/console/people/{s.qian}/record.xlsx",
          ok("admin", "province")),
+    Case("console.person_record_json", "GET", lambda s: f"/console/people/{s.zhao}/record.json",
+         ok("admin", "leader", "province")),
+    Case("console.person_record_json", "GET", lambda s: f"/console/people/{s.qian}/record.json",
+         ok("admin", "province")),
     Case("console.links", "GET", lambda s: "/console/links", ok(*STAFF)),
     Case("console.records", "GET", lambda s: "/console/records", ok(*ALL)),
     Case("console.record", "GET", lambda s: f"/console/records/{s.contact_zhao}", ok("admin", "leader", "province")),
@@ -73,8 +77,12 @@ CASES = (
     Case("console.outbox", "GET", lambda s: "/console/outbox", ok("admin", "province")),
     Case("console.exports", "GET", lambda s: "/console/exports", ok(*ALL)),
     Case("console.export_progress", "GET", lambda s: "/console/exports/progress.xlsx", ok(*STAFF)),
+    Case("console.export_progress_json", "GET", lambda s: "/console/exports/progress.json", ok(*STAFF)),
     Case("console.export_records", "GET", lambda s: "/console/exports/records.xlsx", ok(*ALL)),
     Case("console.export_records", "GET", lambda s: "/console/exports/records.csv", ok(*ALL)),
+    # The records with their photos: not for the province, who may not see evidence (students' faces, rooms).
+    Case("console.export_records", "GET", lambda s: "/console/exports/records.zip",
+         ok("admin", "department_head", "leader")),
     Case("console.export_concerns", "GET", lambda s: "/console/exports/concerns.xlsx", ok(*ALL)),
     Case("console.export_concerns", "GET", lambda s: "/console/exports/concerns.csv", ok(*ALL)),
     # Changes: allowed ones redirect back (302) after writing; others are 403.

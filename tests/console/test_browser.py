@@ -153,3 +153,24 @@ def test_leader_cannot_open_another_leaders_page(page: Page, seed: Seed, shots: 
     p.set_viewport_size({"width": 900, "height": 1200})  # about an A4 page
     p.emulate_media(media="print")
     p.screenshot(path=f"{shots}-record-print.png", full_page=True)
+
+
+def test_province_compares_schools_and_prints_a_leaders_record(page: Page, seed: Seed, shots: Path) -> None:
+    p = page
+    log_in(p, "province")
+    assert "全部学校（2所）" in text(p, "header")
+    rows = p.locator("#school-rates tbody tr")
+    assert rows.count() == 2 and "示例大学" in (rows.first.text_content() or "")
+    assert "%" in (rows.first.text_content() or "")
+    p.set_viewport_size({"width": 1280, "height": 900})
+    p.screenshot(path=f"{shots}-province-overview.png", full_page=True)
+    p.select_option("select[name=school]", "second")
+    p.click("main form.filters button[type=submit]")
+    p.wait_for_url(re.compile(r".*school=second.*"))
+    assert "第二示范学院" in text(p, "header")
+    record = p.goto(f"/console/people/{seed.zhao}/record?term=semester:2026-08-31")
+    assert record is not None and record.status == 200
+    assert p.locator("#record-obligations tbody tr").count() > 10 and "进行中" in text(p, "#record-obligations")
+    p.set_viewport_size({"width": 900, "height": 1200})
+    p.emulate_media(media="print")
+    p.screenshot(path=f"{shots}-record-obligations-print.png", full_page=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -9,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.config import EvidenceSettings
 from bot.context import Deps
 from bot.evidence import FETCH_ATTEMPTS, store_photo
 from bot.models import Evidence
+from bot.records_export import HEADERS_ZH
 from bot.web import create_app
 from tests.console.conftest import Seed, login_as
 from tests.wecom.test_evidence_photos import PNG
@@ -84,3 +88,19 @@ def login_as_other_leader(client: FlaskClient) -> None:
     from tests.console.conftest import login
 
     assert login(client, "leader2").status_code == 302  # 钱振华: sees only his own records
+
+
+def test_records_zip_bundles_the_records_with_their_photos(photo_client: FlaskClient, seed: Seed) -> None:
+    fetched(photo_client, seed)
+    login_as(photo_client, "leader")
+    response = photo_client.get("/console/exports/records.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    bundle = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    row = photo(photo_client.application.extensions["bot"], seed.contact_zhao)
+    assert set(bundle.namelist()) == {"联系记录.xlsx", f"照片/{seed.contact_zhao}-1.png"}
+    assert bundle.read(f"照片/{seed.contact_zhao}-1.png") == PNG and row.stored_path
+    sheet = load_workbook(io.BytesIO(bundle.read("联系记录.xlsx"))).worksheets[0]
+    rows = {r[HEADERS_ZH.index("编号")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[seed.contact_zhao][HEADERS_ZH.index("佐证照片")] == f"{seed.contact_zhao}-1.png"
+    assert "3号楼" in rows[seed.contact_zhao][HEADERS_ZH.index("位置")]
+    assert len(rows) == 5  # only zhao's own records: the leader's scope

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from werkzeug.test import TestResponse
 
-from bot.console.reports import LEADER_HEADERS, SCHOOL_HEADERS
 from bot.records_export import FIELDS, HEADERS_ZH
-from tests.console.conftest import SECOND_SCHOOL, Seed, login_as
+from tests.console.conftest import DEPARTMENT, SECOND_SCHOOL, Seed, login_as
 
 SCHOOL_LEADERS, MIDDLE_CHIEFS = 10, 30  # in tests/data/roster.csv (2 chiefs are also student-affairs heads)
 TERM = "semester:2026-08-31"
@@ -40,61 +41,117 @@ def rows_by(table: list[list[Any]], header: str) -> dict[Any, dict[str, Any]]:
 
 def test_school_progress_report(client: FlaskClient, seed: Seed) -> None:
     login_as(client, "admin")
-    book = sheets(client.get(f"/console/exports/progress.xlsx?term={TERM}"))
-    assert list(book) == ["学校汇总", "领导干部明细", "说明"]
+    response = client.get(f"/console/exports/progress.xlsx?term={TERM}")
+    book = sheets(response)
+    assert list(book) == ["学校汇总", "领导干部明细", "未完成明细", "说明"]
     summary, leaders = book["学校汇总"], book["领导干部明细"]
-    assert tuple(summary[0]) == SCHOOL_HEADERS and tuple(leaders[0]) == LEADER_HEADERS
     assert len(summary) == 2  # one school
     school = rows_by(summary, "学校")["示例大学"]
-    assert school["学校"] == "示例大学" and school["校领导"] == SCHOOL_LEADERS and school["中层正职"] == MIDDLE_CHIEFS
-    assert school["学工负责人"] == 2 and school["线上联系"] == 1
-    assert school["面对面接触"] == 4  # zhao ×2 (dorm, canteen→class), qian, kong; the undone one does not count
-    assert school["学生反映问题"] == 6 and school["已办结"] == 1 and school["共性问题"] == 1
+    assert school["校领导"] == SCHOOL_LEADERS and school["中层正职"] == MIDDLE_CHIEFS and school["学工负责人"] == 2
+    # Face-to-face as N1 counts it: zhao's dorm, canteen→class and lecture, qian's class, kong's club (not the
+    # undone one, not the online one).
+    assert school["面对面接触学生（含讲课、参与工作）"] == 5 and school["其中讲授思政课"] == 1
+    assert school["线上联系（不计入面对面）"] == 1 and school["面对面占比"] == pytest.approx(5 / 6)
+    # Rates are numbers formatted as percentages: N1 is 3 school-leader weeks met of 10 leaders × 12 ended weeks.
+    assert school["N1每周面对面接触学生达标率"] == pytest.approx(3 / 120)
+    assert school["N2每学期讲思政课达标率"] is None  # the semester has not ended: nothing is due yet
+    assert school["学生反映问题"] == 6 and school["已办结"] == 1 and school["按期办结"] == 1 and school["共性问题"] == 1
+    cells = percent_cells(response, "学校汇总")
+    assert cells and all(fmt.endswith("%") for fmt in cells.values())
     assert len(leaders) == 1 + SCHOOL_LEADERS + MIDDLE_CHIEFS
     zhao = rows_by(leaders, "账号")["zhaojianguo01"]
-    assert zhao["姓名"] == "赵建国" and zhao["面对面接触"] == 2 and zhao["讲授思政课/形势与政策课"] == 1
-    assert zhao["联系的辅导员/思政课教师"] == 3 and zhao["已面对面交流"] == 1 and "王丽" not in zhao["尚未交流"]
-    assert zhao["补记"] == 1 and zhao["线上联系（不计入面对面）"] == 1 and zhao["有面对面接触的周数"] == 3
-    assert zhao["截至目前应接触周数"] == 13  # the weeks from 08-31 to this week
+    assert zhao["姓名"] == "赵建国" and zhao["面对面接触学生（含讲课、参与工作）"] == 3 and zhao["其中讲授思政课"] == 1
+    assert zhao["与联系对象面对面交流"] == 1 and zhao["联系的辅导员/思政课教师"] == "王丽、王建军、张明华"
+    # Weeks with an in-person contact among the teaching weeks that have ended (this week is in progress).
+    assert zhao["N1每周面对面接触学生（已完成）"] == 2 and zhao["N1每周面对面接触学生（应完成）"] == 12
+    assert zhao["补记"] == 1 and zhao["线上联系（不计入面对面）"] == 1 and zhao["有照片的记录"] == 1
     kong = rows_by(leaders, "账号")["konglingjun01"]
-    assert kong["有面对面接触的周数"] in ("", None)  # N1 binds school leaders only
+    assert kong["N1每周面对面接触学生（应完成）"] in ("", None)  # N1 binds school leaders only
+    assert kong["N4中层正职每月联系学生（已完成）"] == 0 and kong["N4中层正职每月联系学生（应完成）"] == 2  # Sep, Oct
+    shortfalls = [r for r in book["未完成明细"][1:] if r[1] == "konglingjun01"]
+    assert [r[book["未完成明细"][0].index("期间")] for r in shortfalls] == ["2026年9月", "2026年10月"]
+
+
+def percent_cells(response: TestResponse, sheet: str) -> dict[str, str]:
+    """The number formats of a sheet's numeric cells that are formatted as percentages."""
+    wb = load_workbook(io.BytesIO(response.get_data()))
+    out = {c.coordinate: c.number_format for row in wb[sheet].iter_rows(min_row=2) for c in row
+           if isinstance(c.value, float) and "%" in c.number_format}
+    wb.close()
+    return out
+
+
+def test_progress_report_json_says_the_same(client: FlaskClient, seed: Seed) -> None:
+    login_as(client, "admin")
+    response = client.get(f"/console/exports/progress.json?term={TERM}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = json.loads(response.get_data())
+    assert data["period"] == {"key": TERM, "label": "2026-2027学年秋季学期（默认）", "start": "2026-08-31",
+                              "end": "2027-01-17"}
+    (school,) = data["schools"]
+    assert school["face_to_face"] == 5 and school["online"] == 1 and school["ideology_lecture"] == 1
+    zhao = next(x for x in school["leaders"] if x["userid"] == "zhaojianguo01")
+    assert zhao["face_to_face"] == 3 and zhao["mentee_talk"] == 1
+    weeks = [o for o in zhao["obligations"] if o["rule"] == "weekly_face_to_face"]
+    assert [o["period"] for o in weeks if o["met"]] == ["2026-W42", "2026-W46", "2026-W48"]
+    this_week = weeks[-1]
+    assert this_week["period"] == "2026-W48" and this_week["ended"] is False  # met, but not yet due
+    talks = {o["counterpart"]["name"]: o for o in zhao["obligations"] if o["rule"] == "quarterly_mentee_talk"}
+    assert talks["王丽"]["met"] and talks["王丽"]["period"] == "2026-Q4" and talks["张明华"]["state"] == "in_progress"
+    assert zhao["rates"]["weekly_face_to_face"] == {"met": 2, "due": 12, "excused": 0, "in_progress": 0,
+                                                    "met_early": 1, "rate": round(2 / 12, 4)}
 
 
 def test_province_report_covers_every_school(client: FlaskClient, seed: Seed) -> None:
     login_as(client, "province")
     book = sheets(client.get(f"/console/exports/progress.xlsx?term={TERM}"))
+    assert list(book) == ["学校汇总", "领导干部明细", "说明"]  # each school's own report has the shortfalls
     summary = rows_by(book["学校汇总"], "学校")
     assert set(summary) == {"示例大学", SECOND_SCHOOL, "合计（2所学校）"}
     assert summary["合计（2所学校）"]["校领导"] == SCHOOL_LEADERS + 1
-    assert summary[SECOND_SCHOOL]["面对面接触"] == 1
+    assert summary[SECOND_SCHOOL]["面对面接触学生（含讲课、参与工作）"] == 1
+    assert summary["合计（2所学校）"]["面对面接触学生（含讲课、参与工作）"] == 6
     leaders = book["领导干部明细"]
     assert len(leaders) == 1 + SCHOOL_LEADERS + MIDDLE_CHIEFS + 1
     assert rows_by(leaders, "账号")["lee01"]["学校"] == SECOND_SCHOOL
     one = sheets(client.get(f"/console/exports/progress.xlsx?term={TERM}&school=second"))
-    assert len(one["学校汇总"]) == 2 and len(one["领导干部明细"]) == 2
+    assert len(one["学校汇总"]) == 2 and len(one["领导干部明细"]) == 2 and "未完成明细" in one
 
 
-def test_department_report_has_only_the_department(client: FlaskClient, seed: Seed) -> None:
+def test_department_summary(client: FlaskClient, seed: Seed) -> None:
     login_as(client, "department_head")
     book = sheets(client.get("/console/exports/progress.xlsx"))
     names = {row[2] for row in book["领导干部明细"][1:]}
     assert names == {"孔令军", "薛红"}
+    assert book["学校汇总"][1][0] == f"示例大学 {DEPARTMENT}"
+    login_as(client, "admin")  # an admin picks a department for 述职评议
+    admin = sheets(client.get(f"/console/exports/progress.xlsx?department={DEPARTMENT}"))
+    assert {row[2] for row in admin["领导干部明细"][1:]} == names
 
 
-def test_leader_record_xlsx_and_year(client: FlaskClient, seed: Seed) -> None:
+def test_leader_record_xlsx_json_and_year(client: FlaskClient, seed: Seed) -> None:
     login_as(client, "leader")
     book = sheets(client.get(f"/console/people/{seed.zhao}/record.xlsx?term={TERM}"))
+    assert list(book) == ["汇总", "任务完成情况", "联系记录"]
     summary = dict((row[0], row[1]) for row in book["汇总"][1:])
-    assert summary["姓名"] == "赵建国" and summary["有面对面接触的教学周"] == "3/13周"
-    assert summary["已面对面交流"] == "王丽"
+    assert summary["姓名"] == "赵建国" and summary["N1 与学生面对面接触"] == "2/12周（16.7%），本期已完成1"
+    assert summary["佐证材料"] == "有照片的记录1条，有位置的记录1条"
+    assert summary["对方确认（谈话与参与工作）"] == "已确认1条，有异议0条，未确认0条"
+    tasks = book["任务完成情况"]
+    talk = next(r for r in tasks[1:] if r[3] == "王丽" and r[0].startswith("N7"))
+    assert talk[1] == "2026年第四季度" and talk[2] == "2026-10-01 至 2026-12-31" and talk[6] == "已完成"
     records = book["联系记录"]
     assert len(records) == 1 + 5  # dorm, talk, online, lecture, canteen→class (not the undone one)
-    dates = [row[0] for row in records[1:]]
+    dates = [row[1] for row in records[1:]]
     assert dates == sorted(dates) and "2026-11-24" in dates
-    year = sheets(client.get(f"/console/people/{seed.zhao}/record.xlsx?term=year:2026"))
-    assert len(year["联系记录"]) == 1 + 5
+    data = json.loads(client.get(f"/console/people/{seed.zhao}/record.json?term=year:2026").get_data())
+    assert data["userid"] == "zhaojianguo01" and data["face_to_face"] == 3 and len(data["entries"]) == 5
+    assert data["evidence"] == {"with_photo": 1, "with_location": 1}
+    assert {o["rule"] for o in data["obligations"]} >= {"weekly_face_to_face", "quarterly_mentee_talk"}
     empty = sheets(client.get(f"/console/people/{seed.zhao}/record.xlsx?term=year:2025"))
     assert len(empty["联系记录"]) == 1
+    page = client.get(f"/console/people/{seed.zhao}/record?term={TERM}").get_data(as_text=True)
+    assert "各项要求完成情况" in page and "2/12周（16.7%）" in page and "进行中" in page  # N7 with 张明华
 
 
 def test_records_export_reuses_the_records_columns_and_filters(client: FlaskClient, seed: Seed) -> None:
@@ -145,7 +202,7 @@ def test_leader_concerns_export_is_their_own(client: FlaskClient, seed: Seed) ->
 
 
 def test_spreadsheet_cells_never_run_formulas() -> None:
-    from bot.console.sheets import Sheet, csv_bytes, workbook_bytes
+    from bot.sheets import Sheet, csv_bytes, workbook_bytes
 
     rows = [["=HYPERLINK(\"http://evil\")", "+1", "正常\x01", 3, 2.5, True, None]]
     book = load_workbook(io.BytesIO(workbook_bytes([Sheet("s", ("a", "b", "c", "d", "e", "f", "g"), rows)])))
@@ -160,7 +217,7 @@ def test_spreadsheet_cells_never_run_formulas() -> None:
 def test_big_report_writes_fast() -> None:
     import time
 
-    from bot.console.sheets import Sheet, workbook_bytes
+    from bot.sheets import Sheet, workbook_bytes
 
     rows = [[f"第{i % 100}大学", f"u{i}", f"人员{i}", 35, 2.5, "人员3、人员4"] * 3 for i in range(30_000)]
     start = time.perf_counter()

@@ -58,7 +58,7 @@ def test_person_page_has_links_history_and_record_terms(client: FlaskClient, see
     assert "王丽" in html and "联系的辅导员/思政课教师" in html
     assert "2026-2027学年秋季学期" in html and "2026年度" in html
     printable = client.get(f"/console/people/{seed.zhao}/record?term=semester:2026-08-31").get_data(as_text=True)
-    assert "深入基层联系工作记录" in printable and "3号楼215" in printable and "有面对面接触的教学周" in printable
+    assert "深入基层联系工作记录" in printable and "3号楼215" in printable and "N1 与学生面对面接触" in printable
     assert "机器人社团（后来撤回）" not in printable  # an undone record is not in the record
     assert client.get(f"/console/people/{seed.zhao}/record?term=nonsense").status_code == 404
 

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import HolidayEntry, SemesterEntry, Settings
+from bot.config import HolidayEntry, RuleEntry, SchoolEntry, SemesterEntry, Settings
 from bot.context import Context, Deps
-from bot.db import school_by_code
+from bot.db import ensure_schools, school_by_code
 from bot.messages import Incoming
 from bot.models import Contact, ContactCounterpart, Link, Person, PersonRole, School
 from bot.rules.models import Pause
@@ -144,3 +144,45 @@ def outbox_rows(deps: Deps, purpose: str | None = None) -> list[tuple[str, str, 
         if purpose:
             q = q.where(OutboundMessage.purpose == purpose)
         return [(m.recipient, m.purpose, m.payload) for m in db.scalars(q)]
+
+
+SECOND = SchoolEntry(code="hbut", name="河北第二大学",
+                     semesters=(SemesterEntry(name="第二大学2026秋", start=date(2026, 8, 31), end=date(2027, 1, 10)),),
+                     rule=(RuleEntry(id="monthly_chief_contact", count=1),))
+
+
+@pytest.fixture
+def two(world: World) -> World:
+    """The test school plus 河北第二大学 (own semester from 08-31, its chiefs owe 1 contact a month), with a
+    week of lectures, online contacts, part in a mentee's work and a pause in both."""
+    world.deps.settings = replace(world.deps.settings, schools=(SECOND,))
+    with world.deps.sessions.begin() as db:
+        ensure_schools(db, world.deps.settings)
+        school = school_by_code(db, "hbut", world.deps.settings)
+        assert school is not None
+        lee = _person(db, school, "lee", "李校长", ("school_leader",), "校领导")
+        ma = _person(db, school, "ma", "马院长", ("middle_chief",), "机电学院")
+        chen = _person(db, school, "chen", "陈辅导员", ("counselor",), "机电学院")
+        db.add(Link(school_id=school.id, leader_id=ma.id, mentee_id=chen.id, since=date(2026, 9, 1)))
+        second = (school.id, lee.id, ma.id, chen.id)
+    sid, lee_id, ma_id, chen_id = second
+    w = world
+    w.contact(w.leader, "2026-11-16", venue="dorm", students=8)
+    w.contact(w.leader, "2026-11-17", "ideology_lecture")
+    w.contact(w.leader, "2026-11-18", "online", venue="online")
+    w.contact(w.leader, "2026-11-19", "mentee_activity", counterparts=[w.counselor], confirmation="confirmed")
+    w.contact(w.leader, "2026-11-20", "mentee_talk", counterparts=[w.teacher], confirmation="disputed")
+    w.contact(w.leader, "2026-10-14", venue="canteen")  # earlier in the semester
+    w.contact(w.leader2, "2026-11-20", venue="class")
+    w.pause(w.leader2, "2026-11-16", "2026-11-20", reason="出差")
+    w.contact(w.chief, "2026-11-17", venue="club", deleted=True)  # taken back: never counts
+    w.contact(w.chief, "2026-11-18", venue="club")
+    w.contact(w.frontline, "2026-11-17", "frontline", half_days=3)
+    for who, day, kind, venue in ((lee_id, "2026-11-17", "face_to_face", "canteen"),
+                                  (lee_id, "2026-11-18", "ideology_lecture", None),
+                                  (lee_id, "2026-11-19", "online", "online"),
+                                  (ma_id, "2026-11-16", "face_to_face", "dorm"),
+                                  (ma_id, "2026-11-20", "mentee_activity", None)):
+        in_b = World(sid, 0, 0, 0, 0, 0, 0, 0, 0, w.deps)
+        in_b.contact(who, day, kind, venue=venue, counterparts=[chen_id] if kind == "mentee_activity" else ())
+    return w

@@ -3,9 +3,13 @@ by chat; several waiting are listed; unconfirmed after 7 days is marked; marked 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
-from bot.models import Contact, ContactCounterpart, ContactRevision
+from bot.config import RulesSettings, SchoolEntry
+from bot.db import ensure_schools, school_by_code
+from bot.models import Contact, ContactCounterpart, ContactRevision, Person, PersonRole
 from bot.rules import request_confirmations
 from bot.rules.engine import MET
 from handlers.confirm import ROUTES, STEPS, answer_confirmation, is_confirmation_answer
@@ -125,3 +129,26 @@ def test_only_counselors_and_teachers_with_something_waiting(world: World) -> No
     assert route.roles is not None and "counselor" in route.roles and "school_leader" not in route.roles
     with world.session() as db:
         assert db.scalar(select(ContactCounterpart.confirmation)) == "pending"
+
+
+def test_a_school_with_its_own_confirm_days(world: World) -> None:
+    """[schools.rules] confirm_days: the default school's talks wait 7 days, a school's own 3 apply to it."""
+    world.deps.settings = replace(world.deps.settings, schools=(
+        SchoolEntry(code="hbut", name="河北第二大学", rules=RulesSettings(confirm_days=3)),))
+    with world.deps.sessions.begin() as db:
+        ensure_schools(db, world.deps.settings)
+        school = school_by_code(db, "hbut", world.deps.settings)
+        assert school is not None
+        lee, chen = (Person(school_id=school.id, userid=u, name=n, department="d") for u, n in (("lee", "李"), ("chen", "陈")))
+        lee.role_rows, chen.role_rows = [PersonRole(role="school_leader")], [PersonRole(role="counselor")]
+        db.add_all([lee, chen])
+        db.flush()
+        school_id, lee_id, chen_id = school.id, lee.id, chen.id
+    in_b = World(school_id, 0, 0, 0, 0, 0, 0, 0, 0, world.deps)
+    other = in_b.contact(lee_id, "2026-11-20", "mentee_talk", counterparts=[chen_id], confirmation="pending",
+                         received="2026-11-20T18:00")
+    mine = world.contact(world.leader, "2026-11-20", "mentee_talk", counterparts=[world.counselor],
+                         confirmation="pending", received="2026-11-20T18:00")
+    world.at("2026-11-23T18:00")  # 3 days on: only the school with 3 confirm_days marks its talk
+    assert mark_unconfirmed_records(world.deps) == 1
+    assert confirmation(world, other)[0] == "unconfirmed" and confirmation(world, mine)[0] == "pending"

@@ -20,7 +20,7 @@ from tests.rules.conftest import World, outbox_rows
 def test_register_adds_explicit_ids(deps: Deps) -> None:
     scheduler = BackgroundScheduler(timezone=deps.settings.tz)
     register(scheduler, deps, lambda: True)
-    expected = {"reminders", "digest", "confirmations", "concern-deadlines", "evidence", "purge"}
+    expected = {"reminders", "digest", "confirmations", "concern-deadlines", "evidence", "report", "purge"}
     assert {job.id for job in scheduler.get_jobs()} == expected
 
 

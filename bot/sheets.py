@@ -5,6 +5,9 @@ openpyxl without lxml needs ~15 s for the province report's 600,000 cells, this 
 openpyxl open it alike. Text cells are typed as text, so a student's "=HYPERLINK(…)" never runs as a
 formula; CSV cells that a spreadsheet would run are quoted with '.
 
+A rate is a `Percent`: stored as the number (0.875) and shown as a percentage (87.5%), so a province can
+sort, sum and chart it.
+
 Example: `workbook_bytes([Sheet("学校汇总", headers, rows)])`; `csv_bytes(headers, rows)` (UTF-8 with BOM).
 """
 
@@ -31,6 +34,13 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
+class Percent(float):
+    """A rate between 0 and 1, written as a number formatted as a percentage."""
+
+
+PERCENT_STYLE = 2  # the cellXfs entry below with the 0.0% number format
+
+
 @dataclass
 class Sheet:
     title: str
@@ -47,6 +57,8 @@ def cell_value(value: Any) -> Any:
         return "是" if value else ""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, Percent):
+        return float(value)
     return value
 
 
@@ -64,7 +76,9 @@ def column(index: int) -> str:
 def _cell(ref: str, value: Any, style: int = 0) -> str:
     """Return one cell's XML ("" for an empty cell); the common types take the short path."""
     kind = type(value)
-    if kind is not str and kind is not int and kind is not float:
+    if kind is Percent:
+        style, value, kind = PERCENT_STYLE, float(value), float
+    elif kind is not str and kind is not int and kind is not float:
         value = cell_value(value)
         kind = type(value)
     if value is None or value == "":
@@ -75,7 +89,9 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
     text = str(value)
     if not text.isprintable():  # newlines are fine in XML; control characters are not
         text = _NOT_XML.sub("", text)
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def _sheet_xml(spec: Sheet) -> str:
@@ -96,12 +112,14 @@ def _sheet_xml(spec: Sheet) -> str:
     return "".join(parts)
 
 
-_STYLES = (f'{_HEAD}<styleSheet xmlns="{_MAIN}"><fonts count="2"><font><sz val="11"/><name val="宋体"/></font>'
+_STYLES = (f'{_HEAD}<styleSheet xmlns="{_MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/>'
+           '</numFmts><fonts count="2"><font><sz val="11"/><name val="宋体"/></font>'
            '<font><b/><sz val="11"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill '
            'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1">'
            '<border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" '
-           'fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" '
-           'borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+           'fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" '
+           'borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+           '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
