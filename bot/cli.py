@@ -33,6 +33,7 @@ Command = Callable[[argparse.Namespace, Settings], int]
 COMMAND_MODULES: list[str] = ["bot.cli_records", "bot.cli_concerns", "bot.cli_wecom", "bot.cli_console", "bot.cli_rules"]
 COMMAND_MODULES.append("bot.cli_privacy")  # person export/erase, audit verify, keys, retention (issue 19)
 COMMAND_MODULES.append("bot.cli_reports")  # the province's report and a leader's record (issue 20)
+COMMAND_MODULES.append("bot.cli_understanding")  # retrain the crisis and category model (issue 12)
 
 
 def build_parser() -> argparse.ArgumentParser:

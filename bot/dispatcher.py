@@ -43,7 +43,7 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
     same id (another worker, or after Redis lost its claim) fails on the unique key and rolls back.
     """
     from handlers import CARDS, ROUTES, STEPS, fallback
-    from handlers.concerns import crisis_guard
+    from handlers.concerns import crisis_guard, with_crisis_notice
 
     now = msg.received_at or deps.clock()
     urgent = False
@@ -60,7 +60,8 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
             else:
                 ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now, state=state,
                                     roster_version=version)
-                reply = crisis_guard(msg, ctx) or answer(msg, ctx, ROUTES, STEPS, fallback, CARDS)
+                reply = crisis_guard(msg, ctx) or with_crisis_notice(
+                    ctx, answer(msg, ctx, ROUTES, STEPS, fallback, CARDS))
                 urgent = ctx.outbox.urgent
             if msg.msg_id:  # a Core insert, not one more object for the unit of work; a duplicate fails here
                 stored = Reply.of(PRIVATE_REPLY) if reply.private else reply  # a revealed name is never kept

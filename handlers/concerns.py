@@ -10,6 +10,8 @@ Examples: "宿舍热水器坏了 报修没人管" (student) -> "已收到，编�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.cards.clicks import CardHandler
@@ -18,11 +20,12 @@ from bot.cards.settle import settle_choice
 from bot.concerns.anonymity import MAX_REASON, MIN_REASON, hiding_group, reveal_sender
 from bot.concerns.cases import Cases
 from bot.concerns.common import answer_group
-from bot.concerns.crisis import handle_crisis
+from bot.concerns.crisis import handle_crisis, watch_hotline, watch_notice
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH, rating_subject, when
 from bot.concerns.senders import is_sender
 from bot.concerns.tickets import (
+    Raised,
     answer_ticket,
     awaiting_rating,
     can_handle,
@@ -34,7 +37,7 @@ from bot.concerns.tickets import (
 from bot.context import Context
 from bot.messages import TEXT, Button, Incoming, Reply
 from bot.models import Concern
-from bot.roles import ADMIN, STAFF_ROLES
+from bot.roles import ADMIN, STAFF_ROLES, STUDENT
 from bot.routing import Route
 from bot.understanding import understand
 
@@ -53,15 +56,40 @@ SMALL_GROUP_BUTTONS = [Button("仍然匿名提交", "1"), Button("改为实名�
 
 # ---- the crisis guard: called by the dispatcher before any step or route ----------------------
 
+# Staff messages that are still handled as what they are after the alert: an answer to a ticket, a
+# contact report. The sender reads the crisis notice above the usual answer.
+KEPT_WITH_CRISIS = ("reply_concern", "log_contact")
+
+
 def crisis_guard(msg: Incoming, ctx: Context) -> Reply | None:
-    """Answer a crisis message at once (support, hotlines, alerts, ticket); None for anything else."""
+    """Answer a crisis message at once (support, hotlines, alerts, ticket); None for anything else.
+
+    Every text is checked, whoever sends it and whatever it asks (a follow-up, a staff answer, a
+    counselor's own words, a leader's report). A staff answer or contact report also goes on to be
+    recorded: the alert is queued here and `with_crisis_notice` puts the notice above the answer.
+    """
     if msg.kind != TEXT or not msg.text.strip():
         return None
     parsed = understand(msg, ctx)
     if not parsed.crisis:
         return None
+    category = parsed.category if parsed.category in ("mental", "safety") else "mental"
+    handled = handle_crisis(ctx, msg.text, parsed.anonymous, category, parsed.signals)
+    if parsed.intent in KEPT_WITH_CRISIS and STUDENT not in ctx.sender.roles:
+        ctx.extras["crisis_notice"] = handled.text
+        return None
     ctx.state.clear()  # whatever was being asked can wait
-    return handle_crisis(ctx, msg.text, parsed.anonymous)
+    return handled
+
+
+def with_crisis_notice(ctx: Context, reply: Reply) -> Reply:
+    """Put the crisis notice (if the guard queued an alert and let the message through) above the answer."""
+    notice = ctx.extras.get("crisis_notice")
+    if not notice:
+        return reply
+    head = replace(reply, choice=None, update=None).plain()  # a question asked with a card stays a card
+    return Reply(text=f"{notice}\n\n{head}" if head else notice, extra=reply.extra, attachment=reply.attachment,
+                 choice=reply.choice, update=reply.update)
 
 
 # ---- raising a concern ----------------------------------------------------------------------
@@ -70,7 +98,7 @@ def raise_new(msg: Incoming, ctx: Context) -> Reply:
     """Turn a concern into a ticket; warn first when an anonymous sender's group is too small."""
     parsed = understand(msg, ctx)
     if parsed.crisis:  # the dispatcher's guard normally answered already
-        return handle_crisis(ctx, msg.text, parsed.anonymous)
+        return handle_crisis(ctx, msg.text, parsed.anonymous, parsed.category or "mental", parsed.signals)
     category = parsed.category or "other"
     if parsed.anonymous:
         group = hiding_group(ctx.db, ctx.sender)
@@ -78,8 +106,17 @@ def raise_new(msg: Incoming, ctx: Context) -> Reply:
             warning = f"提醒：您所在的{group.what}只有{group.size}人，即使匿名，处理老师也可能推测出是您。"
             return ask(ctx, "concern_small_group", "仍然匿名提交吗？", SMALL_GROUP_BUTTONS, description=warning,
                        text=f"{warning}\n1. 仍然匿名提交\n2. 改为实名提交\n3. 取消\n回复序号即可。",
-                       message=msg.text, category=category)
-    return Reply.of(raise_concern(ctx, msg.text, category, parsed.anonymous).text)
+                       message=msg.text, category=category, risk=parsed.risk, signals=list(parsed.signals))
+    raised = raise_concern(ctx, msg.text, category, parsed.anonymous)
+    return Reply.of(raised_text(ctx, raised, parsed.risk, parsed.signals))
+
+
+def raised_text(ctx: Context, raised: Raised, risk: str, signals: Sequence[str]) -> str:
+    """The receipt; in the watch tier the counselor is told today and the student reads the hotline."""
+    if risk != "watch" or not raised.paged or STUDENT not in ctx.sender.roles:
+        return raised.text
+    watch_notice(ctx, raised.concern, tuple(signals))
+    return raised.text + watch_hotline(ctx)
 
 
 def got_small_group_choice(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
@@ -88,7 +125,7 @@ def got_small_group_choice(msg: Incoming, ctx: Context, pending: dict[str, Any])
     if answer in SUBMIT_WORDS or answer in NAMED_WORDS:
         ctx.state.clear()
         raised = raise_concern(ctx, pending["message"], pending["category"], anonymous=answer in SUBMIT_WORDS)
-        return Reply.of(raised.text)
+        return Reply.of(raised_text(ctx, raised, pending.get("risk", "none"), pending.get("signals", ())))
     if answer in CANCEL_WORDS:
         ctx.state.clear()
         return Reply.of("好的，已取消，这条反映没有发出。")

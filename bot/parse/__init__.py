@@ -8,10 +8,13 @@ The contract (docs/parse-contract.md) fixes the JSON fields; the rest serves the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
-from bot.parse.concerns import categorise, category_scores, is_anonymous, is_crisis
+from bot.parse.assess import MODEL_SIGNAL, NO_RISK, Assessment, assess, assess_normalised, concern_category
+from bot.parse.concerns import category_scores, is_anonymous
 from bot.parse.counts import count_half_days, count_students
+from bot.parse.crisis import crisis_signals
 from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
 from bot.parse.episodes import main_episode
@@ -38,7 +41,7 @@ from bot.parse.topics import find_topics
 from bot.parse.typos import fold_typos
 from bot.parse.venues import Contact, classify_contact
 
-__all__ = ["Edit", "Parsed", "People", "PersonRef", "parse", "parse_edit"]
+__all__ = ["Assessment", "Edit", "Parsed", "People", "PersonRef", "assess", "parse", "parse_edit"]
 
 LEADER_ROLES = frozenset({"school_leader", "middle_chief", "student_affairs_head"})
 
@@ -58,11 +61,31 @@ _CONCERN_CUE = re.compile(
     r"[?？]|吗|呢|问题|困难|反映|太|不够|没有|缺|坏|差|难|希望|建议|请|能否|能不能|怎么|为什么|为啥|咋"
 )
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
+_CLAUSE = re.compile(r"[\s,，。.!?;；]+")
 
 
 def parse(text: str, sender: str, today: date, people: People) -> Parsed:
-    """Parse one message from sender, resolving dates against today and names against people."""
+    """Parse one message from sender, resolving dates against today and names against people.
+
+    Every message is assessed for risk, whoever sends it and whatever it asks (see bot/parse/assess.py).
+    """
     t = normalise(text)
+    found = assess_normalised(t)
+    if found.risk == "watch" or found.signals == (MODEL_SIGNAL,):
+        parsed = _parse(t, sender, today, people, NO_RISK)
+        if parsed.intent != "concern":  # the model learned distress from concerns: on a command or a report only rules speak
+            return parsed
+        if found.crisis:
+            parsed = replace(parsed, category=found.category)
+    else:
+        parsed = _parse(t, sender, today, people, found)
+        if found.risk == "none":
+            return parsed
+    return replace(parsed, risk=found.risk, crisis=found.crisis, signals=found.signals)
+
+
+def _parse(t: str, sender: str, today: date, people: People, found: Assessment) -> Parsed:
+    """Parse a normalised message whose risk is already assessed."""
     person = people.get(sender)
     roles = person.roles if person else frozenset()
     student = "student" in roles and not roles & STAFF_ROLES
@@ -71,8 +94,10 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     ticket = find_ticket(t)
     if ticket is not None and not student:
         return Parsed("reply_concern", ticket=ticket)
-    if is_crisis(t):
-        return _concern(t, sender, people, crisis=True)
+    if found.crisis:  # a leader's contact report stays one (the alert goes out besides) if it stands without the crisis
+        rest = _without_signals(t) if roles & LEADER_ROLES else ""
+        staff = _parse_staff(rest, sender, today, people, person) if strip_noise(rest) else None
+        return staff if staff is not None and staff.intent == "log_contact" else _concern(t, sender, people, found)
     if is_undo(t, strict=student):
         return Parsed("undo")
     if _asks_help(t, student):
@@ -80,8 +105,15 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
     if is_chatter(t):
         return Parsed("unknown")
     if student:
-        return _concern(t, sender, people, crisis=False)
+        return _concern(t, sender, people, found)
     return _parse_staff(t, sender, today, people, person)
+
+
+def _without_signals(t: str) -> str:
+    """Return the message without the clauses where a crisis rule fired ("有个学生说不想活了")."""
+    words = [signal.words for signal in crisis_signals(t)]
+    clauses = _CLAUSE.split(t)
+    return " ".join(c for c in clauses if c and not any(w in c or c in w for w in words))
 
 
 def _parse_staff(t: str, sender: str, today: date, people: People, person: PersonRef | None) -> Parsed:
@@ -110,7 +142,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     if command is not None:
         return Parsed(command) if command != "snooze" else _snooze(t, today)
     if episode.planned:
-        return _concern(t, sender, people, crisis=False, names=names) if _REQUEST.search(t) else Parsed("unknown")
+        return _concern(t, sender, people, names=names) if _REQUEST.search(t) else Parsed("unknown")
     if contact is not None and _reports_contact(t, roles):
         hit = contact_date(episode.dates, today)
         half_days = count_half_days(episode.text)
@@ -131,7 +163,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
             near_misses=names.near_misses,
         )
     if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or (not roles & LEADER_ROLES and category_scores(t)):
-        return _concern(t, sender, people, crisis=False, names=names)  # a leader's concern raises a problem
+        return _concern(t, sender, people, names=names)  # a leader's concern raises a problem
     return Parsed("unknown")
 
 
@@ -184,14 +216,14 @@ def _reports_contact(t: str, roles: frozenset[str]) -> bool:
     return True
 
 
-def _concern(t: str, sender: str, people: People, crisis: bool, names: NameMatch | None = None) -> Parsed:
-    """Build a concern: category, crisis, anonymity, and anyone named."""
+def _concern(t: str, sender: str, people: People, found: Assessment = NO_RISK, names: NameMatch | None = None) -> Parsed:
+    """Build a concern: category (learned, with a crisis's own), crisis, anonymity, and anyone named."""
     names = names or match_names(t, sender, people)
     return Parsed(
         "concern",
         counterparts=names.counterparts,
-        category=categorise(t, crisis),
-        crisis=crisis,
+        category=concern_category(t, found),
+        crisis=found.crisis,
         anonymous=is_anonymous(t),
         name_choices=names.choices,
         near_misses=names.near_misses,

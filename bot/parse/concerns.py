@@ -1,33 +1,12 @@
-"""Concerns raised in chat: which category, whether someone's life is at risk, whether to keep the sender's name out.
+"""Concerns raised in chat: the category keywords (rules kept where they are sure), and whether to keep the sender's name out.
 
-Example message: "这事别让人知道是我说的 最近宿舍区有人偷电动车电瓶" -> safety, anonymous, no crisis.
-Crisis is a present signal of self-harm, suicide or danger to life; hyperbole (累死了, 笑死, 冻死了) is not.
+Example message: "这事别让人知道是我说的 最近宿舍区有人偷电动车电瓶" -> safety keywords, anonymous.
+Crisis is read elsewhere (bot/parse/crisis.py, bot/parse/assess.py); the category they decide together.
 """
 
 from __future__ import annotations
 
 import re
-
-_CRISIS = re.compile(
-    "|".join(
-        (
-            r"想死(?!你|您|我了|了你|他|她|咱|人了)|(?:想|要|准备|打算|干脆)去死|不想活|活不下去|活不成了|不如死|死了算了|死了就好",
-            r"一死了之|一了百了|一睡不醒|睡着了?就?(?:不要|别|再也不)醒|活着就是(?:个)?错误|活着(?:还)?有什么意思|活着干嘛|为什么要活着"
-            r"|(?:我|自己)(?:真的|实在|快|已经|觉得自己|感觉自己)*撑不下去|不想醒来|不想再醒|永远睡下去|想解脱|求解脱|了断|寻死|活够了|让自己消失|想消失|不如一死|不想再活|不想继续活|没有?活下去的|活着(?:真|好|太)?(?:没|没有|毫无)(?:什么)?(?:意义|意思|盼头|希望)",
-            r"活着.{0,8}没有?(?:什么)?意义|自杀|轻生|寻短见|想不开|自尽|了结(?:自己|生命|此生)|结束(?:自己的?|我的)?(?:生命|一切|这一切)",
-            r"结束自己|告别(?:这个)?世界|离开(?:这个)?世界|消失.{0,4}(?:会)?(?:更好|就好|算了|也没人)|遗书|遗言|交代后事",
-            r"跳楼|跳河|跳湖|跳江|跳海|跳桥|跳下去|从.{0,8}跳下|(?:天台|楼顶|顶楼|阳台|窗台|窗户|桥上|楼梯口).{0,8}(?:跳|不肯?下来)",
-            r"割腕|割脉|划手腕|划伤自己|拿刀划|用刀划|自残|自伤|伤害自己|上吊|烧炭|开煤气",
-            r"(?:喝|吃|服)了?.{0,3}(?:农药|百草枯|老鼠药|敌敌畏)|(?:吃|吞|服|攒|囤|存|买)了?.{0,6}安眠药|安眠药.{0,6}(?:吃|吞|服)",
-            r"(?:吃|吞|服)了(?:很多|好多|一大?把|一瓶|大量|整瓶|一堆).{0,4}药|药物过量|服药过量",
-            r"(?:持|拿|带|揣)着?(?:刀|刀具|凶器)|(?:要|想|扬言|威胁|说要).{0,4}(?:杀|砍|捅)|杀了(?:他|她|你|我)|砍人|捅(?:人|伤|了)",
-            r"被困|困在(?:里面|火|电梯里出不来)|(?:楼顶|天台|顶楼|窗台|栏杆外|桥上).{0,8}(?:站|坐|蹲)(?:着|在)|(?:站|坐)在.{0,6}(?:楼顶|天台|顶楼|窗台|栏杆|桥)|烧伤|触电|煤气中毒|一氧化碳中毒|窒息|喘不上气|呼吸困难",
-            r"同归于尽|报复社会|没有?了?(?:呼吸|心跳)|昏迷|不省人事|心脏骤停|大出血|溺水|落水|生命危险|叫不醒|口吐白沫|抽搐",
-        )
-    )
-)
-# Prevention work (预防自杀讲座, 心理危机干预培训) mentions the words without any present danger.
-_PREVENTION = re.compile(r"预防|防止|防范|干预培训|科普|宣传|讲座|培训|知识|教育课|案例|新闻|电视剧|电影|小说")
 
 _ANONYMOUS = re.compile(
     r"匿名|不具名|不署名|不留名|保密|别(?:说|讲|告诉\S{0,6})是我|不要(?:说|讲|告诉\S{0,6})是我|不要透露|别透露|不透露|勿透露"
@@ -44,7 +23,8 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         r"安全|盗窃|被盗|失窃|小偷|(?<!偷)偷(?!偷)|诈骗|骗子|被骗|骗|骚扰|跟踪|偷拍|猥亵|消防|火灾|着火|起火|冒烟|受伤|打架|斗殴"
         r"|打人|被打|暴力|威胁|陌生人|可疑|监控|校园贷|网贷|贷款|传销|危险|漏电|电线|摔倒|摔伤|砸|车祸|被撞|撞伤|隐患"
         r"|辱骂|骂我|造谣|隐私|照片发|人肉|网暴|抢劫|勒索|醉酒|滑倒|结冰|塌|翻墙|防盗|门锁坏|外来人员|跟着我|尾随|灭火器|消防栓|安全出口|逃生|失联|联系不上|夜不归宿"
-        r"|没回宿舍|打群架|刀|烟头|明火|违章电器|大功率|抽烟|吸烟",
+        r"|没回宿舍|打群架|刀|烟头|明火|违章电器|大功率|抽烟|吸烟"
+        r"|拍照|越界|危化品|剧毒|不上锁|冒领|撞人|撞到|中暑|晕倒|急救|心肺复苏|护栏|溺水|毒气|泄漏|烟雾报警|玻璃划|刷单|冒充|公检法",
     ),
     (
         "career",
@@ -57,7 +37,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         "study",
         2.0,
         r"学业|课程|考试|选课|选修|必修|考研|图书馆|挂科|补考|重修|学分|绩点|gpa|成绩|作业|实验报告|论文|毕设|毕业设计|教材"
-        r"|自习|四六级|四级|六级|保研|转专业|辅修|双学位|课表|排课|期末|期中|复习|奖学金|讲课|教学|考试周|刷题|答辩"
+        r"|自习|四六级|四级|六级|保研|转专业|辅修|双学位|课表|排课|期末|期中|复习|讲课|教学|考试周|刷题|答辩"
         r"|导师|课题|考证|教务|学籍|不及格|考场|网课|高数|专业课|老师讲|听不懂|学不会|早八|早课|晚课|体测|作弊|休学|退学"
         r"|不想上学",
     ),
@@ -67,7 +47,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         2.0,
         r"食堂|饭菜|伙食|热水|空调|暖气|供暖|网络|校园网|wifi|网速|断网|网费|停电|断电|停水|没水|没电|快递|后勤|澡堂|浴室|洗澡"
         r"|报修|维修|修理|坏了|漏水|卫生间|厕所|洗衣机|饮水机|开水|蚊子|老鼠|蟑螂|噪音|养猫|养狗|宠物|门禁|熄灯|校车|班车"
-        r"|超市|水电|电费|外卖|校园卡|一卡通|打印|停车|路灯|垃圾|异味|发霉|施工|衣柜|插座|电梯|晾衣|遥控器|资助|助学金"
+        r"|超市|水电|电费|外卖|校园卡|一卡通|打印|停车|路灯|垃圾|异味|发霉|施工|衣柜|插座|电梯|晾衣|遥控器|滴水"
         r"|补助|贫困|生活费|医务室|校医院|看病|医保|吵(?!架)|贵|收费|价格|太冷|太热|充电|卡顿",
     ),
     ("life", 1.0, r"饭|菜|床|卡|灯"),
@@ -75,7 +55,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
     (
         "mental",
         3.0,
-        r"排挤|孤立|霸凌|欺负|冷暴力|吵架|矛盾|关系(?:很|特别|比较|非常)?(?:不好|紧张|差|僵)|处不来|合不来|人际",
+        r"排挤|孤立|霸凌|欺负|冷暴力|吵架|矛盾|当众骂|压抑|关系(?:很|特别|比较|非常)?(?:不好|紧张|差|僵)|处不来|合不来|人际",
     ),
     (
         "mental",
@@ -88,18 +68,14 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         1.0,
         r"入团|入党|团员|党员|音乐会|文艺|评优|档案|户口|学生证|证明|盖章|请假|放假|离校|课余|社团|活动|比赛",
     ),
+    (
+        "other",
+        2.0,
+        r"奖学金|助学金|评优|学生会|丧假|军训|献血|志愿时长|班费|换届|评奖|流浪猫|流浪狗|流浪动物|问卷|校刊",
+    ),
 )
 _CATEGORY_RES = tuple((category, weight, re.compile(words)) for category, weight, words in _CATEGORY_WORDS)
 _PRIORITY = ("safety", "career", "study", "life", "mental", "other")
-
-
-def is_crisis(text: str) -> bool:
-    """Tell whether a normalised message signals self-harm, suicide or danger to life now."""
-    for match in _CRISIS.finditer(text):
-        around = text[max(0, match.start() - 6) : match.end() + 6]
-        if not _PREVENTION.search(around) and text[max(0, match.start() - 1) : match.start()] != "防":
-            return True
-    return False
 
 
 def is_anonymous(text: str) -> bool:
@@ -115,13 +91,3 @@ def category_scores(text: str) -> dict[str, float]:
         if hits:
             scores[category] = scores.get(category, 0.0) + weight * len(hits)
     return scores
-
-
-def categorise(text: str, crisis: bool) -> str:
-    """Return the category of a concern: what the person wants fixed (crisis is always mental)."""
-    if crisis:
-        return "mental"
-    scores = category_scores(text)
-    if not scores:
-        return "other"
-    return max(_PRIORITY, key=lambda c: (scores.get(c, 0.0), -_PRIORITY.index(c)))

@@ -35,6 +35,8 @@ class Parsed:
     near_misses: tuple[tuple[str, str], ...] = ()  # (text as written, userid) sound-alikes, never counterparts
     snooze_until: datetime.date | None = None  # first day reminders resume
     reason: str | None = None  # snooze reason (出差/开会/休假/...)
+    risk: str = "none"  # crisis / watch / none, for every message (bot/parse/assess.py)
+    signals: tuple[str, ...] = ()  # which crisis rules fired ("plan:other") and "model" when it did
 
     def contract(self) -> dict[str, Any]:
         """Return exactly the contract's JSON fields."""
@@ -49,4 +51,5 @@ class Parsed:
             "crisis": self.crisis,
             "anonymous": self.anonymous,
             "ticket": self.ticket,
+            "risk": self.risk,
         }

@@ -31,7 +31,6 @@ STUDENT = "caorui01"
         "活着没意思，每天都好累",
         "最近一直失眠 有时候觉得死了算了",
         "同学站在天台边上不下来",
-        "隔壁宿舍有人拿着刀说要砍人",
         "室友说活着没有意义 已经两天没吃饭了",
         "我已经写好遗书了",
         "想一了百了",
@@ -160,8 +159,16 @@ def test_a_leader_passing_on_a_request_raises_a_concern(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["楼顶有个学生站在边上 劝不下来", "实验室着火了 有人被困", "有人在宿舍打架 拿着刀", "室友煤气中毒了 快来人"],
+    ("text", "category"),
+    [
+        ("楼顶有个学生站在边上 劝不下来", "mental"),
+        ("实验室着火了 有人被困", "safety"),
+        ("有人在宿舍打架 拿着刀", "safety"),
+        ("隔壁宿舍有人拿着刀说要砍人", "safety"),
+        ("室友煤气中毒了 快来人", "safety"),
+        ("室友吞了一大把药 叫不醒 嘴边有白沫", "mental"),  # an overdose is self-harm even as an emergency
+    ],
 )
-def test_danger_to_life_now_is_crisis(run: Run, text: str) -> None:
-    assert run(text, sender=STUDENT).crisis is True
+def test_danger_to_life_now_is_crisis(run: Run, text: str, category: str) -> None:
+    parsed = run(text, sender=STUDENT)
+    assert (parsed.crisis, parsed.risk, parsed.category) == (True, "crisis", category)

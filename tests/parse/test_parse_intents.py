@@ -219,6 +219,7 @@ def test_non_contract_fields_are_null_for_commands(run: Run) -> None:
         "crisis": False,
         "anonymous": False,
         "ticket": None,
+        "risk": "none",
     }
 
 

@@ -108,7 +108,8 @@ CASES: list[tuple[str, date, str, dict[str, Any]]] = [
     ("caorui01", D1, "真想一睡不醒", {"crisis": True}),
     ("caorui01", D1, "我觉得自己撑不下去了", {"crisis": True}),
     ("caorui01", D1, "我从楼上跳下去是不是就解脱了", {"crisis": True}),
-    ("caorui01", D1, "吓死我了 宿舍楼着火了", {"category": "safety", "crisis": False}),
+    # A building on fire now is an ongoing emergency (corpus README), whatever the 吓死我了 before it.
+    ("caorui01", D1, "吓死我了 宿舍楼着火了", {"category": "safety", "crisis": True}),
     ("caorui01", D1, "想死你们了 寒假什么时候放", {"crisis": False}),
     ("caorui01", D1, "忙死了 这周五个考试", {"category": "study", "crisis": False}),
     ("caorui01", D1, "班长收班费不公开账目", {"anonymous": False}),
