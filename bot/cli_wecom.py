@@ -1,7 +1,9 @@
 """`contactbot outbox …`, `contactbot wecom menu` and `contactbot official code`: the channels' commands.
 
 Example: `contactbot outbox send --to zhaojianguo01 测试消息 --wait 30` queues a test message, waits for the
-scheduler to send it and prints 已发送 (or why not); `contactbot outbox retry --failed` queues failures again.
+scheduler to send it and prints 已发送 (or why not); `contactbot outbox retry --failed` queues failures again;
+`contactbot outbox list --json` prints each message with its `body`: the API requests that send it, as the
+platform gets them (a template card in full).
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli import UserError, _require_schema, _school
 from bot.config import Settings
+
+if TYPE_CHECKING:  # the commands import what they use when run, so `contactbot --help` stays quick
+    from bot.context import Deps
+    from bot.messages import Reply
+    from bot.models import OutboundMessage
 
 USERID = re.compile(r"[A-Za-z0-9_.@:-]{1,64}")  # a WeCom userid (or an openid: recipient)
 STATUS_ZH = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败", "dropped": "已丢弃"}
@@ -23,7 +30,7 @@ def add_commands(sub: Any) -> None:
         dest="outbox_command", metavar="ACTION")
     outbox.required = True
     lst = outbox.add_parser("list", help="show queued and sent messages (to, text, status, attempts)")
-    lst.add_argument("--json", action="store_true", help="one JSON object per line")
+    lst.add_argument("--json", action="store_true", help="one JSON object per line, with the full request body")
     lst.add_argument("--status", choices=sorted(STATUS_ZH), help="only messages with this status")
     lst.add_argument("--limit", type=int, default=100, help="newest N messages (default 100)")
     lst.set_defaults(fn=cmd_outbox_list)
@@ -62,7 +69,7 @@ def cmd_outbox_list(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.context import Deps
-    from bot.models import OutboundMessage
+    from bot.models import OutboundMessage, School
     from jobs.outbox import stored_reply
 
     deps = Deps.build(settings)
@@ -73,14 +80,17 @@ def cmd_outbox_list(args: argparse.Namespace, settings: Settings) -> int:
             if args.status:
                 query = query.where(OutboundMessage.status == args.status)
             rows = list(reversed(db.scalars(query).all()))
+            schools = {s.id: s.code for s in db.scalars(select(School))}
+        bodies = [request_bodies(deps, row, stored_reply(row.msgtype, row.payload), schools.get(row.school_id, ""))
+                  for row in rows] if args.json else []
     finally:
         deps.close()
-    for row in rows:
+    for index, row in enumerate(rows):
         text = stored_reply(row.msgtype, row.payload).plain()
         item = {"id": row.id, "to": row.recipient, "channel": row.channel, "msgtype": row.msgtype, "text": text,
                 "status": row.status, "attempts": row.attempts, "purpose": row.purpose,
                 "created_at": row.created_at.isoformat(), "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-                "last_error": row.last_error}
+                "last_error": row.last_error, "body": bodies[index] if bodies else None}
         if args.json:
             print(json.dumps(item, ensure_ascii=False))
         else:
@@ -90,6 +100,26 @@ def cmd_outbox_list(args: argparse.Namespace, settings: Settings) -> int:
     if not rows and not args.json:
         print("发件箱为空。")
     return 0
+
+
+def request_bodies(deps: Deps, row: OutboundMessage, reply: Reply, school: str) -> list[dict[str, Any]]:
+    """What the row sends, request by request, as the platform gets it (a card with its task id); a file is
+    uploaded at send time, so it shows as its path. Unconfigured channels show the stored payload."""
+    from bot.channels.base import Step
+    from bot.channels.registry import build_channel
+
+    channel = build_channel(deps, row.channel, school, http=None)
+    if channel is None:
+        return [dict(row.payload)]
+    bodies = []
+    for index, part in enumerate(channel.parts(reply)):
+        step = Step(f"ob{row.id}p{index}", int(row.payload.get("variant", 0) or 0))
+        if part.attachment is not None:
+            bodies.append({"touser": row.recipient, "msgtype": "file",
+                           "file": {"path": part.attachment.path, "name": part.attachment.name}})
+        else:
+            bodies.append(channel.request(row.recipient, part, step)[1])
+    return bodies
 
 
 def cmd_outbox_flush(args: argparse.Namespace, settings: Settings) -> int:

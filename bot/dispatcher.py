@@ -15,9 +15,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.cards.clicks import CardHandler, answer_tap
+from bot.cards.questions import run_step
 from bot.context import Context, Deps, conversation_state
 from bot.db import school_by_code
-from bot.messages import Incoming, Reply
+from bot.messages import CARD_EVENT, Incoming, Reply
 from bot.models import InboundMessage, School
 from bot.outbox import reply_payload
 from bot.redis_health import REDIS_DOWN
@@ -40,7 +42,7 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
     The message id is written with the reply at the end of the transaction: a second delivery of the
     same id (another worker, or after Redis lost its claim) fails on the unique key and rolls back.
     """
-    from handlers import ROUTES, STEPS, fallback
+    from handlers import CARDS, ROUTES, STEPS, fallback
     from handlers.concerns import crisis_guard, with_crisis_notice
 
     now = msg.received_at or deps.clock()
@@ -58,7 +60,8 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
             else:
                 ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now, state=state,
                                     roster_version=version)
-                reply = crisis_guard(msg, ctx) or with_crisis_notice(ctx, answer(msg, ctx, ROUTES, STEPS, fallback))
+                reply = crisis_guard(msg, ctx) or with_crisis_notice(
+                    ctx, answer(msg, ctx, ROUTES, STEPS, fallback, CARDS))
                 urgent = ctx.outbox.urgent
             if msg.msg_id:  # a Core insert, not one more object for the unit of work; a duplicate fails here
                 stored = Reply.of(PRIVATE_REPLY) if reply.private else reply  # a revealed name is never kept
@@ -115,12 +118,14 @@ def _seen(deps: Deps, msg: Incoming) -> bool:
 
 
 def answer(msg: Incoming, ctx: Context, routes: Sequence[Route], steps: Mapping[str, Step],
-           fallback: Handler) -> Reply:
-    """Continue a pending dialogue step if the message answers it, else route it afresh."""
+           fallback: Handler, cards: Mapping[str, CardHandler]) -> Reply:
+    """Answer a tap on a card; else continue a pending dialogue step if the message answers it, else
+    route it afresh."""
+    if msg.event == CARD_EVENT:
+        return answer_tap(msg, ctx, cards)
     pending = ctx.state.get()
     if pending is not None:
-        step = steps.get(str(pending.get("step")))
-        reply = step(msg, ctx, pending) if step is not None else None
+        reply = run_step(msg, ctx, steps, pending)
         if reply is not None:
             return reply
         ctx.state.clear()  # anything else starts over cleanly

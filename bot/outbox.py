@@ -8,14 +8,15 @@ Example: a reminder "本周您还没有与学生面对面接触的记录" become
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from bot.messages import Reply
+from bot.messages import CardUpdate, Choice, Reply
 from bot.models import OutboundMessage, School
 
 NOTIFY_CHANNEL = "contactbot_outbox"
@@ -25,13 +26,28 @@ IDENTICAL_WINDOW = timedelta(hours=28)
 
 
 def reply_payload(reply: Reply) -> tuple[str, dict[str, object]]:
-    """Return the message type and JSON payload that stores a reply."""
+    """Return the message type and JSON payload that stores a reply (rebuilt by `with_cards` and the
+    outbox job's `stored_reply`). A choice or a card update names the type; text goes with it."""
     file = {"file": reply.attachment.path, "file_name": reply.attachment.name} if reply.attachment else {}
+    cards: dict[str, object] = {}
+    if reply.choice is not None:
+        cards["choice"] = asdict(reply.choice)
+    if reply.update is not None:
+        cards["update"] = {"card": asdict(reply.update.card), "response_code": reply.update.response_code}
     if reply.card is not None:
-        return "textcard", {"card": asdict(reply.card), **file}
+        return "textcard", {"card": asdict(reply.card), **file, **cards}
     if reply.markdown:
-        return "markdown", {"content": reply.markdown, "text": reply.text, **file}
-    return "text", {"content": reply.text, "extra": list(reply.extra), **file}
+        return "markdown", {"content": reply.markdown, "text": reply.text, **file, **cards}
+    msgtype = "card_update" if reply.update is not None else "choice" if reply.choice is not None else "text"
+    return msgtype, {"content": reply.text, "extra": list(reply.extra), **file, **cards}
+
+
+def with_cards(reply: Reply, payload: Mapping[str, Any]) -> Reply:
+    """Return a reply rebuilt from its payload with the choice and card update it stored, if any."""
+    choice = Choice.from_dict(payload["choice"]) if payload.get("choice") else None
+    update = payload.get("update")
+    return replace(reply, choice=choice, update=CardUpdate(Choice.from_dict(update["card"]),
+                                                           str(update.get("response_code", ""))) if update else None)
 
 
 def sent_content(payload: dict[str, object]) -> dict[str, object]:

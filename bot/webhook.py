@@ -11,7 +11,9 @@ WeCom's 5-second window.
   for it within the reply budget. A reply that went out through the outbox is not repeated.
 - The dispatcher runs in a worker thread. A reply ready within `[wecom] reply_budget_seconds` (counted
   from the request's arrival) goes back encrypted and passive; a later one is written to the outbox by
-  that thread when it is ready.
+  that thread when it is ready. A template card cannot be a passive reply (WeCom takes new cards only
+  through message/send), and a tap on a card is answered passively only by the card redrawn: anything
+  else is queued and sent at once.
 - If the database fails, the claim is released and the answer is 500, so WeCom retries.
 
 Example: POST /wecom/callback?msg_signature=…&timestamp=…&nonce=… with an encrypted "帮助".
@@ -38,7 +40,7 @@ from bot.channels.registry import CallbackChannel, callback_channel
 from bot.claim import Claim, Taken
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.messages import EVENT, Incoming, Reply
+from bot.messages import CARD_EVENT, EVENT, Incoming, Reply
 from bot.models import InboundMessage, OutboundMessage, School
 from bot.outbox import Outbox
 from jobs.outbox import stored_reply
@@ -106,7 +108,7 @@ def receive(deps: Deps, channel: CallbackChannel, delivery: Delivery) -> Respons
         return Response("", 503)  # still being handled: WeCom re-sends, and that finds the answer
     if taken is Taken.DONE:
         try:
-            earlier = earlier_answer(deps, msg)
+            earlier = earlier_answer(deps, msg, channel.cards)
         except TRANSIENT:
             return Response("", 500)
         return _passive(deps, channel, delivery, earlier.reply if earlier is not None else None)
@@ -138,8 +140,9 @@ class Answered:
     reply: Reply | None  # the first part of the stored reply; None: nothing (it went through the outbox)
 
 
-def earlier_answer(deps: Deps, msg: Incoming) -> Answered | None:
-    """Return what the first delivery of a message answered, or None if it is not recorded."""
+def earlier_answer(deps: Deps, msg: Incoming, cards: bool) -> Answered | None:
+    """Return what the first delivery of a message answered, or None if it is not recorded (`cards`: the
+    channel shows template cards)."""
     code = msg.school or deps.settings.app.school
     with deps.sessions() as db:
         row = db.execute(
@@ -157,8 +160,8 @@ def earlier_answer(deps: Deps, msg: Incoming) -> Answered | None:
         reply = stored_reply(reply_type, payload)
     else:  # stored before replies were kept whole
         reply = Reply.of(plain) if plain else Reply()
-    parts = message_parts(reply)  # the rest, if any, was queued to the outbox the first time
-    return Answered(parts[0] if parts else None)
+    parts = message_parts(reply, cards=cards)  # the rest, if any, was queued to the outbox the first time
+    return Answered(parts[0] if parts and can_be_passive(msg, parts[0]) else None)
 
 
 @dataclass
@@ -176,10 +179,10 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
     """Dispatch a message; hand the reply to the waiting request, or queue it if the request gave up."""
     try:
         reply, recipient = channel.deliver(msg, deps)
-        # Every message but an event gets a reply; None means the database already had this one.
-        duplicate = reply is None and msg.kind != EVENT and bool(msg.msg_id)
+        # Every message but an event (a tap on a card aside) gets a reply; None: the database had this one.
+        duplicate = reply is None and (msg.kind != EVENT or msg.event == CARD_EVENT) and bool(msg.msg_id)
         if duplicate:
-            earlier = earlier_answer(deps, msg)
+            earlier = earlier_answer(deps, msg, channel.cards)
             reply = earlier.reply if earlier is not None else None
     except Exception as exc:
         with handoff.lock:
@@ -191,18 +194,29 @@ def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, hand
         retry_late(deps, channel, msg, claim)
         return
     claim.done()
-    parts = message_parts(reply) if reply is not None else []
+    parts = message_parts(reply, cards=channel.cards) if reply is not None else []
+    passive = 1 if parts and can_be_passive(msg, parts[0]) else 0
     if duplicate:  # the first delivery answered or queued everything: only repeat the passive part
-        parts = parts[:1]
-    elif len(parts) > 1:
-        queue_parts(deps, msg, recipient, parts, first=1)
+        parts = parts[:passive]
+    elif len(parts) > passive:
+        queue_parts(deps, msg, recipient, parts, first=passive)
+        if not passive and deps.on_urgent is not None:  # nothing goes back passively: send the card now
+            deps.on_urgent()
     with handoff.lock:
         if not handoff.abandoned:
-            handoff.parts = parts
+            handoff.parts = parts[:passive]
             handoff.done.set()
             return
-    if parts and not duplicate:
+    if passive and not duplicate:
         queue_parts(deps, msg, recipient, parts, first=0, last=1)
+
+
+def can_be_passive(msg: Incoming, part: Reply) -> bool:
+    """Whether a reply's first message can be the passive reply: WeCom takes a new template card only
+    through message/send, and answers a tap on a card only with the card redrawn."""
+    if part.choice is not None:
+        return False
+    return part.update is not None if msg.event == CARD_EVENT else part.update is None
 
 
 def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim) -> None:
@@ -216,7 +230,7 @@ def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim
             continue
         claim.done()
         if reply is not None:
-            queue_parts(deps, msg, recipient, message_parts(reply), first=0)
+            queue_parts(deps, msg, recipient, message_parts(reply, cards=channel.cards), first=0)
         return
     claim.release()
     # Never the message's text: it may be a student's words (PIPL); its id finds it for whoever may read it.

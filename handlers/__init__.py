@@ -1,4 +1,5 @@
-"""All routes, in priority order (the first match wins), and the dialogue steps by name.
+"""All routes, in priority order (the first match wins), the dialogue steps by name, and what a tap on
+each kind of card does.
 
 Registered explicitly here; no import-time decorator registries. Explicit syntax (#153, 确认,
 改成昨天, menu words) comes before the parser's intents.
@@ -6,6 +7,7 @@ Registered explicitly here; no import-time decorator registries. Explicit syntax
 
 from __future__ import annotations
 
+from bot.cards.clicks import CardHandler, step_tapped
 from bot.context import Context
 from bot.messages import EVENT, Incoming, Reply
 from bot.roles import LEADER_ROLES, STUDENT
@@ -42,6 +44,15 @@ STEPS: dict[str, Step] = {
     "ask_topics": contacts.got_topics,
     **confirm.STEPS,
     **concerns.STEPS,
+}
+
+# Taps on template cards, by the kind of subject the card asks about ("confirm:12:34" → confirm.tapped).
+# A dialogue question asked with `bot.cards.questions.ask` ("ask:<id>") runs its pending step.
+CARDS: dict[str, CardHandler] = {
+    "ask": step_tapped(STEPS),
+    **confirm.CARDS,
+    **concerns.CARDS,
+    **pauses.CARDS,
 }
 
 

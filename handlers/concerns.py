@@ -3,21 +3,26 @@ common-problem answers, the small-group anonymity warning, and the crisis guard 
 
 Examples: "宿舍热水器坏了 报修没人管" (student) -> "已收到，编号 #153 ……";
 "回复#153 已联系后勤，周五前修好" (staff) -> relayed to the student; "追问#153 还是没修" (student);
-"满意" / "不满意 还是没热水" (student); "回复共性#153 已统一更换热水器" (admin or handler).
+"满意" / "不满意 还是没热水" (student), or a tap on the resolved ticket's card (满意 / 不满意 / 追问);
+"回复共性#153 已统一更换热水器" (admin or handler).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from bot.cards.clicks import CardHandler
+from bot.cards.questions import ask
+from bot.cards.settle import settle_choice
 from bot.concerns.anonymity import MAX_REASON, MIN_REASON, hiding_group, reveal_sender
 from bot.concerns.cases import Cases
 from bot.concerns.common import answer_group
 from bot.concerns.crisis import handle_crisis, watch_hotline, watch_notice
 from bot.concerns.models import ConcernGroup
-from bot.concerns.render import when
+from bot.concerns.render import STATUS_ZH, rating_subject, when
 from bot.concerns.senders import is_sender
 from bot.concerns.tickets import (
     Raised,
@@ -30,7 +35,7 @@ from bot.concerns.tickets import (
     rate_ticket,
 )
 from bot.context import Context
-from bot.messages import TEXT, Incoming, Reply
+from bot.messages import TEXT, Button, Incoming, Reply
 from bot.models import Concern
 from bot.roles import ADMIN, STAFF_ROLES, STUDENT
 from bot.routing import Route
@@ -46,6 +51,7 @@ RESOLVED = re.compile(r"^(?:已处理|已解决|已办结|已完成|已修好|�
 SUBMIT_WORDS = ("1", "仍然提交", "提交", "确认", "是", "好")
 NAMED_WORDS = ("2", "实名", "实名提交", "署名")
 CANCEL_WORDS = ("3", "取消", "不发了", "算了")
+SMALL_GROUP_BUTTONS = [Button("仍然匿名提交", "1"), Button("改为实名提交", "2"), Button("取消", "3", style=2)]
 
 
 # ---- the crisis guard: called by the dispatcher before any step or route ----------------------
@@ -81,7 +87,9 @@ def with_crisis_notice(ctx: Context, reply: Reply) -> Reply:
     notice = ctx.extras.get("crisis_notice")
     if not notice:
         return reply
-    return Reply(text=f"{notice}\n\n{reply.plain()}", extra=reply.extra, attachment=reply.attachment)
+    head = replace(reply, choice=None, update=None).plain()  # a question asked with a card stays a card
+    return Reply(text=f"{notice}\n\n{head}" if head else notice, extra=reply.extra, attachment=reply.attachment,
+                 choice=reply.choice, update=reply.update)
 
 
 # ---- raising a concern ----------------------------------------------------------------------
@@ -95,12 +103,10 @@ def raise_new(msg: Incoming, ctx: Context) -> Reply:
     if parsed.anonymous:
         group = hiding_group(ctx.db, ctx.sender)
         if group.size < ctx.settings.concerns.small_group_threshold:
-            ctx.state.set("concern_small_group", text=msg.text, category=category, risk=parsed.risk,
-                          signals=list(parsed.signals))
-            return Reply.of(
-                f"提醒：您所在的{group.what}只有{group.size}人，即使匿名，处理老师也可能推测出是您。\n"
-                "1. 仍然匿名提交\n2. 改为实名提交\n3. 取消\n回复序号即可。"
-            )
+            warning = f"提醒：您所在的{group.what}只有{group.size}人，即使匿名，处理老师也可能推测出是您。"
+            return ask(ctx, "concern_small_group", "仍然匿名提交吗？", SMALL_GROUP_BUTTONS, description=warning,
+                       text=f"{warning}\n1. 仍然匿名提交\n2. 改为实名提交\n3. 取消\n回复序号即可。",
+                       message=msg.text, category=category, risk=parsed.risk, signals=list(parsed.signals))
     raised = raise_concern(ctx, msg.text, category, parsed.anonymous)
     return Reply.of(raised_text(ctx, raised, parsed.risk, parsed.signals))
 
@@ -118,7 +124,7 @@ def got_small_group_choice(msg: Incoming, ctx: Context, pending: dict[str, Any])
     answer = msg.text.strip().rstrip("。.！!")
     if answer in SUBMIT_WORDS or answer in NAMED_WORDS:
         ctx.state.clear()
-        raised = raise_concern(ctx, pending["text"], pending["category"], anonymous=answer in SUBMIT_WORDS)
+        raised = raise_concern(ctx, pending["message"], pending["category"], anonymous=answer in SUBMIT_WORDS)
         return Reply.of(raised_text(ctx, raised, pending.get("risk", "none"), pending.get("signals", ())))
     if answer in CANCEL_WORDS:
         ctx.state.clear()
@@ -169,6 +175,34 @@ def is_rating(msg: Incoming, ctx: Context) -> bool:
         concern = find_ticket(ctx.db, ctx.school.id, int(match.group(2)))
         return concern is not None and is_sender(concern, ctx.sender)
     return awaiting_rating(ctx.db, ctx.sender) is not None
+
+
+def tapped(msg: Incoming, ctx: Context, concern_id: str, value: str) -> Reply:
+    """A tap on a resolved ticket's card ("rate:<concern id>"): 满意, 不满意 (reopens), or 追问 (asks what)."""
+    concern = ctx.db.get(Concern, int(concern_id)) if concern_id.isdigit() else None
+    if concern is None or not is_sender(concern, ctx.sender) or value not in ("satisfied", "unsatisfied", "follow_up"):
+        return Reply.of("这张卡片不是发给您的，或已失效。")
+    if value == "follow_up":  # the question stays open: a follow-up is not a rating
+        ctx.state.set("concern_follow_up", number=concern.number)
+        return Reply.of(f"请直接回复要追问的内容，会转给 #{concern.number} 的处理人。")
+    if concern.status != "resolved" or concern.rating is not None:
+        settle_choice(ctx, rating_subject(concern), "已评价" if concern.rating else "处理中")
+        return Reply.of(f"#{concern.number} 现在不需要评价（{STATUS_ZH.get(concern.status, concern.status)}）。")
+    said = rate_ticket(ctx, concern, value == "satisfied", "")
+    if value != "satisfied":
+        said += f"\n如需补充原因，可发“追问#{concern.number} 内容”。"
+    return Reply.of(said)
+
+
+def got_follow_up(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
+    """Take the follow-up asked for by a tap on 追问."""
+    text = msg.text.strip()
+    concern = find_ticket(ctx.db, ctx.school.id, int(pending["number"]))
+    if not text or concern is None or not is_sender(concern, ctx.sender):
+        return None
+    ctx.state.clear()
+    follow_up(ctx, concern, text)
+    return Reply.of(f"已把您的补充转给 #{concern.number} 的处理人。")
 
 
 def rate(msg: Incoming, ctx: Context) -> Reply:
@@ -283,4 +317,5 @@ ROUTES_LAST: list[Route] = [
     Route(staff_answer, intents=("reply_concern",), roles=STAFF_ROLES),
     Route(raise_new, intents=("concern",)),
 ]
-STEPS = {"concern_small_group": got_small_group_choice}
+STEPS = {"concern_small_group": got_small_group_choice, "concern_follow_up": got_follow_up}
+CARDS: dict[str, CardHandler] = {"rate": tapped}

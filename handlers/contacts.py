@@ -1,5 +1,6 @@
 """Contacts: a leader reports a contact in one message; the bot stores it, confirms it in one line,
-asks one question when something is missing or ambiguous, and lets the sender undo or edit it.
+asks one question when something is missing or ambiguous (which 王老师: a card with one button per
+teacher and 都不是, or their numbers typed), and lets the sender undo or edit it.
 
 Example: "周一和王丽、王建军两位辅导员面谈" → 已记录：11月30日（周一）· 与辅导员/思政课教师面对面交流 · 对象：王丽、王建军
 """
@@ -11,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.cards.questions import ask
+from bot.cards.settle import settle_choice
 from bot.contacts import (
     MENTEE_KINDS,
     Draft,
@@ -22,16 +25,18 @@ from bot.contacts import (
     undo_contact,
 )
 from bot.context import Context
-from bot.messages import Incoming, Reply
+from bot.messages import Button, Incoming, Reply
 from bot.models import Contact, Link, Person
 from bot.parse import Edit, parse_edit
-from bot.rules.confirmations import request_confirmations
+from bot.rules.confirmations import card_subject, request_confirmations
 from bot.understanding import understand
 
 UNDO_HINT = "回复“撤销”可撤回；也可以说“改成昨天”“改成食堂”“人数8”修改。"
 SKIP_WORDS = ("跳过", "略", "不填", "没有", "无")
 CONTENT_MIN_CHARS = 10  # a message this short with no topic is "empty" and asked for content (N17)
 CHOICE_RE = re.compile(r"^\s*(\d{1,2})\s*[.、。．]?\s*$")
+NONE_OF_THEM = "都不是"
+NONE_WORDS = frozenset({NONE_OF_THEM, "都不对", "都不是的", "以上都不是"})
 
 
 # ---- logging a contact -------------------------------------------------------------------
@@ -56,25 +61,39 @@ def log_contact(msg: Incoming, ctx: Context) -> Reply:
     return advance(draft, choices, near, ctx)
 
 
-def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: Context) -> Reply:
-    """Ask the next open question about a draft, or store it when nothing is open."""
-    keep = {"draft": draft.to_state(), "choices": choices, "near": near}
+def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: Context,
+            ask_mentee: bool = True) -> Reply:
+    """Ask the next open question about a draft (a card, or typed numbers), or store it when nothing is open.
+
+    `ask_mentee` False: the sender said none of the people asked about was meant, so a talk left without
+    a counterpart is stored as it is rather than asked about again.
+    """
+    keep = {"draft": draft.to_state(), "choices": choices, "near": near, "ask_mentee": ask_mentee}
+    what = describe(draft)
     if near:
         written, userid = near[0]
         name = name_of(ctx, userid)
-        ctx.state.set("confirm_name", **keep)
-        return Reply.of(f"花名册里没有“{written}”。您是指{name}老师吗？\n1. 是\n2. 不是")
+        title = f"花名册里没有“{written}”"
+        return ask(ctx, "confirm_name", title, [Button(f"{name}老师", "1"), Button(NONE_OF_THEM, "2", style=2)],
+                   text=f"{title}。您是指{name}老师吗？\n1. 是\n2. 不是", description=f"您是指{name}老师吗？{what}",
+                   **keep)
     if choices:
-        options = "\n".join(f"{i}. {name_of(ctx, u)}" for i, u in enumerate(choices[0], 1))
-        ctx.state.set("choose_counterpart", **keep)
-        return Reply.of(f"是和哪位老师？\n{options}\n回复序号即可。")
-    if draft.kind in MENTEE_KINDS and not draft.counterparts:
+        return ask_person(ctx, "choose_counterpart", "是和哪位老师？", [name_of(ctx, u) for u in choices[0]], what,
+                          **keep)
+    if draft.kind in MENTEE_KINDS and not draft.counterparts and ask_mentee:
         mentees = linked_mentees(ctx)
         if mentees:
-            options = "\n".join(f"{i}. {p.name}" for i, p in enumerate(mentees, 1))
-            ctx.state.set("choose_mentee", **keep, options=[p.userid for p in mentees])
-            return Reply.of(f"是和您联系的哪位老师？\n{options}\n回复序号即可。")
+            return ask_person(ctx, "choose_mentee", "是和您联系的哪位老师？", [p.name for p in mentees], what, **keep,
+                              options=[p.userid for p in mentees])
     return store(draft, ctx)
+
+
+def ask_person(ctx: Context, step: str, question: str, names: list[str], what: str, **data: Any) -> Reply:
+    """Ask which person: one button per name and 都不是, or their numbers typed."""
+    options = "\n".join(f"{i}. {name}" for i, name in enumerate(names, 1))
+    buttons = [Button(name, str(i)) for i, name in enumerate(names, 1)] + [Button(NONE_OF_THEM, NONE_OF_THEM, style=2)]
+    return ask(ctx, step, question, buttons, text=f"{question}\n{options}\n回复序号即可；都不是可回复“都不是”。",
+               description=what, **data)
 
 
 def store(draft: Draft, ctx: Context) -> Reply:
@@ -87,7 +106,7 @@ def store(draft: Draft, ctx: Context) -> Reply:
     if contact.backdated:
         line += "（补记）"
     if draft.kind in MENTEE_KINDS and not draft.counterparts:
-        line += "\n提示：您目前没有联系的辅导员或思政课教师，这条记录不计入季度/学期要求。"
+        line += "\n提示：这条记录没有写明是与哪位您联系的辅导员或思政课教师，不计入季度/学期要求。"
     if needs_content(draft):
         ctx.db.flush()  # for the record's id
         ctx.state.set("ask_topics", contact_id=contact.id)
@@ -105,16 +124,18 @@ def needs_content(draft: Draft) -> bool:
 # ---- dialogue steps ------------------------------------------------------------------------
 
 def got_counterpart(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
-    """Take the numbered answer to "是和哪位老师？"."""
+    """Take the numbered answer to "是和哪位老师？" (or 都不是: the name stays unmatched)."""
     choices: list[list[str]] = pending["choices"]
+    draft = Draft.from_state(pending["draft"])
+    if msg.text.strip() in NONE_WORDS:
+        return advance(draft, choices[1:], pending["near"], ctx, ask_mentee=False)
     pick = choice(msg.text, len(choices[0]))
     if pick is None:
         return None
-    draft = Draft.from_state(pending["draft"])
     chosen = choices[0][pick - 1]
     if chosen not in draft.counterparts:
         draft.counterparts = sorted([*draft.counterparts, chosen])
-    return advance(draft, choices[1:], pending["near"], ctx)
+    return advance(draft, choices[1:], pending["near"], ctx, pending.get("ask_mentee", True))
 
 
 def got_name_confirmation(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
@@ -125,20 +146,22 @@ def got_name_confirmation(msg: Incoming, ctx: Context, pending: dict[str, Any]) 
     if text in ("1", "是", "对", "是的", "嗯", "对的"):
         if near[0][1] not in draft.counterparts:
             draft.counterparts = sorted([*draft.counterparts, near[0][1]])
-    elif text not in ("2", "不是", "不对", "否"):
+    elif text not in ("2", "不是", "不对", "否", *NONE_WORDS):
         return None
-    return advance(draft, pending["choices"], near[1:], ctx)
+    return advance(draft, pending["choices"], near[1:], ctx, pending.get("ask_mentee", True))
 
 
 def got_mentee(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
-    """Take the numbered answer naming one of the sender's linked counselors/teachers."""
+    """Take the numbered answer naming one of the sender's linked counselors/teachers (or 都不是)."""
     options: list[str] = pending["options"]
+    draft = Draft.from_state(pending["draft"])
+    if msg.text.strip() in NONE_WORDS:
+        return store(draft, ctx)
     pick = choice(msg.text, len(options))
     if pick is None:
         return None
-    draft = Draft.from_state(pending["draft"])
     draft.counterparts = [options[pick - 1]]
-    return advance(draft, pending["choices"], pending["near"], ctx)
+    return advance(draft, pending["choices"], pending["near"], ctx, pending.get("ask_mentee", True))
 
 
 def got_topics(msg: Incoming, ctx: Context, pending: dict[str, Any]) -> Reply | None:
@@ -182,6 +205,8 @@ def undo_last(msg: Incoming, ctx: Context) -> Reply:
     if contact is None:
         return Reply.of(f"没有找到您{hours}小时内的记录，无法撤销。更早的记录请联系管理员处理。")
     undo_contact(ctx.db, contact, ctx.sender, ctx.now, msg.text)
+    for cp in contact.counterparts:  # confirmation cards still open stop asking
+        settle_choice(ctx, card_subject(cp), "记录已撤销")
     return Reply.of(f"已撤销：{describe(contact, counterpart_names(contact))}")
 
 

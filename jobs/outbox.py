@@ -39,6 +39,7 @@ import requests
 from sqlalchemy import and_, exists, not_, or_, select, update
 from sqlalchemy.orm import aliased
 
+from bot.cards.record import record_sent_card
 from bot.channels.base import Step
 from bot.channels.binding import openid_for
 from bot.channels.official import OPENID_PREFIX, OfficialChannel
@@ -48,6 +49,7 @@ from bot.channels.wecom_api import ApiError, RateLimited, TransportError
 from bot.context import Deps
 from bot.messages import Attachment, Card, Reply
 from bot.models import OutboundMessage, School
+from bot.outbox import with_cards
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +250,7 @@ class Sender:
             receipt: dict[str, Any] = {"step": step.id}
             receipt.update((k, result[k]) for k in ("msgid", "response_code", "skipped") if k in result)
             self.save_progress(row, media=media, receipt=receipt, parts_sent=index + 1)
+            record_sent_card(self.deps, row, parts[index], step.id, result)  # a template card: kept by subject
 
     # -- recording outcomes; every write is fenced by our claim --
 
@@ -381,9 +384,11 @@ def stored_reply(msgtype: str, payload: dict[str, Any]) -> Reply:
     file = payload.get("file")
     attachment = Attachment(str(file), str(payload.get("file_name") or Path(str(file)).name)) if file else None
     if msgtype == "textcard":
-        return Reply(card=Card(**payload["card"]), attachment=attachment)
-    if msgtype == "markdown":
-        return Reply(markdown=str(payload.get("content", "")), text=str(payload.get("text", "")),
-                     attachment=attachment)
-    return Reply(text=str(payload.get("content", "")), extra=tuple(str(t) for t in payload.get("extra", ())),
-                 attachment=attachment)
+        reply = Reply(card=Card(**payload["card"]), attachment=attachment)
+    elif msgtype == "markdown":
+        reply = Reply(markdown=str(payload.get("content", "")), text=str(payload.get("text", "")),
+                      attachment=attachment)
+    else:  # text, choice (a card with the text before it) and card_update
+        reply = Reply(text=str(payload.get("content", "")), extra=tuple(str(t) for t in payload.get("extra", ())),
+                      attachment=attachment)
+    return with_cards(reply, payload)

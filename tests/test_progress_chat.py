@@ -38,7 +38,7 @@ def test_counselor_confirms_a_recorded_talk(roster_deps: Deps) -> None:
     leader.say("今天约谈王丽 了解她的职称评聘情况")
     with roster_deps.sessions() as db:
         asked = db.scalars(select(OutboundMessage).where(OutboundMessage.recipient == "wangli01")).all()
-    assert len(asked) == 1 and "请确认" in asked[0].payload["content"]
+    assert len(asked) == 1 and "请确认" in asked[0].payload["choice"]["text"]
     reply = leader.as_("wangli01").say("确认")
     assert "确认" in reply
     with roster_deps.sessions() as db:

@@ -50,6 +50,7 @@ class OfficialChannel:
 
     name = "official"
     school = ""
+    cards = False  # a Choice goes out as its typed question
 
     def __init__(self, settings: Settings, r: redis.Redis, http: requests.Session | None = None) -> None:
         self.settings, self.redis, self.http = settings, r, http
@@ -118,17 +119,21 @@ class OfficialChannel:
 
         The Official Account API has no duplicate check: a retry after a lost answer may arrive twice.
         """
-        if part.card is not None:
-            article = {"title": part.card.title, "description": step.vary(part.card.description), "url": part.card.url}
-            body: dict[str, Any] = {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
-        else:
-            body = {"touser": openid, "msgtype": "text", "text": {"content": step.vary(part.text or part.markdown)}}
+        path, body = self.request(openid, part, step)
         try:
-            return self.api().call("message/custom/send", body)
+            return self.api().call(path, body)
         except ApiError as exc:
             if exc.errcode == OUT_OF_WINDOW:
                 raise Undeliverable(exc.errcode, exc.errmsg) from None
             raise
+
+    def request(self, openid: str, part: Reply, step: Step) -> tuple[str, dict[str, Any]]:
+        """Return the API path and body that send one message (text, or news for a card)."""
+        if part.card is not None:
+            article = {"title": part.card.title, "description": step.vary(part.card.description), "url": part.card.url}
+            return "message/custom/send", {"touser": openid, "msgtype": "news", "news": {"articles": [article]}}
+        return "message/custom/send", {"touser": openid, "msgtype": "text",
+                                       "text": {"content": step.vary(part.text or part.markdown)}}
 
 
 def sign(*parts: str) -> str:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
 from bot.concerns.routing import CATEGORY_ZH
 from bot.config import Settings
+from bot.messages import Button, Choice
 from bot.models import Concern, Person
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -65,8 +66,22 @@ def privacy_notice(settings: Settings) -> str:
 
 
 def relayed_answer(concern: Concern, staff: Person, text: str, resolved: bool) -> str:
-    """The staff answer as the sender receives it, with how to follow up or rate."""
+    """The staff answer as the sender receives it, with how to follow up (a resolved one: `rating_card`)."""
     head = f"【#{concern.number} {'已办结' if resolved else '答复'}】{staff.department or ''}{staff.name}：{text}"
     if resolved:
-        return head + "\n问题解决了吗？请回复“满意”或“不满意 原因”（不满意会重新处理）。"
+        return head
     return head + f"\n还有疑问可发“追问#{concern.number} 内容”。"
+
+
+def rating_subject(concern: Concern) -> str:
+    """The subject of a ticket's rating card: "rate:<concern id>"."""
+    return f"rate:{concern.id}"
+
+
+def rating_card(concern: Concern) -> Choice:
+    """Ask the sender of a resolved ticket to rate it: 满意 / 不满意 / 追问, or the same typed."""
+    return Choice(subject=rating_subject(concern), title=f"#{concern.number} 已办结，问题解决了吗？",
+                  buttons=(Button("满意", "satisfied"), Button("不满意", "unsatisfied", style=2),
+                           Button("追问", "follow_up", style=2)),
+                  text="问题解决了吗？请回复“满意”或“不满意 原因”（不满意会重新处理）。",
+                  description=f"不满意会重新处理；还有疑问可点“追问”，或发“追问#{concern.number} 内容”。")

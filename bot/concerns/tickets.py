@@ -13,12 +13,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.cards.settle import outcome_line, settle, settle_choice
 from bot.concerns.abuse import classify_abuse, duplicate_of, over_rate_limit, repeat_offender
 from bot.concerns.deadlines import CLOSED_STATUSES, add_working_days, set_deadlines
 from bot.concerns.history import add_history
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
-from bot.concerns.render import privacy_notice, receipt, relayed_answer, staff_notice, when
+from bot.concerns.render import privacy_notice, rating_card, rating_subject, receipt, relayed_answer, staff_notice, when
 from bot.concerns.routing import Routing, on_duty, route_concern
 from bot.concerns.senders import is_sender, raised_by, sender_of, set_sender
 from bot.concerns.similarity import specific_place
@@ -172,7 +173,8 @@ def answer_concern(db: Session, outbox: Outbox, concern: Concern, staff: Person,
     sender = sender_of(db, concern)
     if sender is None:  # purged or erased meanwhile: the answer stays in the history only
         return
-    outbox.send(sender.userid, Reply.of(relayed_answer(concern, staff, text, resolve)),
+    outbox.send(sender.userid, Reply(text=relayed_answer(concern, staff, text, resolve),
+                                     choice=rating_card(concern) if resolve else None),
                 purpose="concern_reply", channel=concern.channel,
                 dedupe_key=f"concern:{concern.school_id}:{concern.number}:msg:{message.id}")
 
@@ -190,6 +192,7 @@ def follow_up(ctx: Context, concern: Concern, text: str) -> None:
 
 def rate_ticket(ctx: Context, concern: Concern, satisfied: bool, reason: str) -> str:
     """Record the sender's rating; 不满意 reopens the ticket with a fresh resolution deadline."""
+    settle_choice(ctx, rating_subject(concern), "满意" if satisfied else "不满意")
     concern.rating = "satisfied" if satisfied else "unsatisfied"
     add_history(ctx.db, concern, "sender", ("满意" if satisfied else "不满意") + (f"：{reason}" if reason else ""),
                 ctx.now, ctx.sender)
@@ -208,6 +211,7 @@ def reopen_concern(db: Session, outbox: Outbox, concern: Concern, now: datetime,
     """
     concern.status, concern.resolved_at = "reopened", None
     concern.resolve_due = add_working_days(now, settings.concerns.resolve_days, settings)
+    settle(db, outbox, concern.school_id, rating_subject(concern), outcome_line("已重新打开", now, settings.tz), now)
     reopened = add_history(db, concern, "system", "重新打开" + (f"：{reason}" if reason else ""), now)
     note = (f"【#{concern.number} 已重新打开】" + (f"{reason}\n" if reason else "")
             + f"请在{when(concern.resolve_due, settings.tz)}前重新处理。答复请回复“回复#{concern.number} 内容”。")

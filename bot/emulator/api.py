@@ -1,12 +1,16 @@
-"""The emulator's WeCom server API: gettoken, message/send, media/upload, media/get and menu/create
-(plus the Official Account's token and message/custom/send), answering as WeCom does, errcodes included.
+"""The emulator's WeCom server API: gettoken, message/send, message/update_template_card, media/upload,
+media/get and menu/create (plus the Official Account's token and message/custom/send), answering as
+WeCom does, errcodes included.
 
 Pushed messages are kept per recipient in Redis, so the chat page shows reminders and digests.
+Template cards are checked against WeCom's field rules (`card_rules`; errcode 40058 says which rule);
+a task_id is taken once per app (42014 after); each card sent, and each tap on one, gets a
+response_code good for one update_template_card within 72 hours.
 Tests inject faults: POST /emulator/api/faults {"path": "message/send", "errcode": 42001} makes
 the next call to that path fail once with that errcode ({"lose_answer": true}: deliver, then answer
 HTTP 504, as a lost answer looks to the caller). A message/send with `enable_duplicate_check: 1`
-that repeats a request delivered within its `duplicate_check_interval` is answered ok and not delivered
-again, as WeCom does.
+that repeats a request delivered within its `duplicate_check_interval` is answered as the first was
+(its msgid, a card's response_code) and not delivered again, as WeCom drops a duplicate.
 
 Example: GET /emulator/cgi-bin/gettoken?corpid=…&corpsecret=… → {"errcode": 0, "access_token": "…"}.
 """
@@ -25,11 +29,15 @@ from flask import Response, current_app, jsonify, request
 
 from bot.context import Deps
 from bot.emulator import emulator_bp
+from bot.emulator.card_rules import card_problem
 
 TOKEN_TTL = 7200
 DUPLICATE_CHECK_MAX = 4 * 3600  # WeCom's longest duplicate-check interval
 INBOX_TTL = 7 * 86400
 INBOX_MAX = 500
+RESPONSE_CODE_SECONDS = 72 * 3600
+INVALID_PARAMETER = 40058
+TASK_EXISTS = 42014
 
 
 def _deps() -> Deps:
@@ -132,7 +140,8 @@ def message_send() -> Response:
         return _answer("message/send", {"errcode": 40014, "errmsg": "invalid access_token"})
     body = request.get_json(silent=True) or {}
     msgtype = body.get("msgtype")
-    if msgtype not in ("text", "markdown", "textcard", "file") or not isinstance(body.get(msgtype), dict):
+    if msgtype not in ("text", "markdown", "textcard", "file", "template_card") or not isinstance(body.get(msgtype),
+                                                                                                   dict):
         return _answer("message/send", {"errcode": 40008, "errmsg": "invalid message type"})
     recipients = [u for u in str(body.get("touser", "")).split("|") if u]
     deps = _deps()
@@ -141,17 +150,74 @@ def message_send() -> Response:
     lose_answer = deps.redis.lpop(deps.key("emulator", "lose", "message/send")) is not None
     earlier = _earlier_send(body)
     if earlier is not None:  # WeCom's duplicate check: the same request again within the interval is dropped
-        return _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": earlier})
-    msgid = secrets.token_urlsafe(16)
-    result = _answer("message/send", {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": msgid})
+        return _answer("message/send", earlier)
+    refusal = _card_refusal(body) if msgtype == "template_card" else None
+    if refusal is not None:
+        return _answer("message/send", refusal)
+    answer: dict[str, Any] = {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": secrets.token_urlsafe(16)}
+    result = _answer("message/send", answer)
     if result.get_json()["errcode"] == 0:  # type: ignore[index]
-        _remember_send(body, msgid)
         content = dict(body[msgtype])
+        if msgtype == "template_card":
+            task_id = str(content["task_id"])
+            deps.redis.set(deps.key("emulator", "task", task_id), "1", ex=INBOX_TTL)
+            answer["response_code"] = issue_response_code(deps, task_id, recipients)
+            result = jsonify(answer)
+        _remember_send(body, answer)
         if msgtype == "file":
             content["name"] = deps.redis.get(deps.key("emulator", "media", str(content.get("media_id", "")))) or "文件"
         _store(recipients, {"msgtype": msgtype, msgtype: content})
         if lose_answer:  # delivered, but the answer never reaches the caller
             return Response("upstream timed out", status=504)
+    return result
+
+
+def _card_refusal(body: dict[str, Any]) -> dict[str, Any] | None:
+    """Why WeCom would refuse a template card: a broken field rule (40058), or its task_id taken (42014)."""
+    card = body["template_card"]
+    problem = card_problem(card, update=False)
+    if problem is not None:
+        return {"errcode": INVALID_PARAMETER, "errmsg": f"invalid template_card: {problem}"}
+    if _deps().redis.exists(_deps().key("emulator", "task", str(card["task_id"]))):
+        return {"errcode": TASK_EXISTS, "errmsg": "taskid has existed"}
+    return None
+
+
+def issue_response_code(deps: Deps, task_id: str, userids: list[str]) -> str:
+    """Issue a response_code: one update_template_card of that card, for those members, within 72 hours."""
+    code = "emu-rc-" + secrets.token_urlsafe(18)
+    entry = {"task_id": task_id, "userids": userids, "issued": deps.clock().timestamp()}
+    deps.redis.set(deps.key("emulator", "response-code", code), json.dumps(entry), ex=RESPONSE_CODE_SECONDS + 86400)
+    return code
+
+
+@emulator_bp.post("/cgi-bin/message/update_template_card")
+def update_template_card() -> Response:
+    """Redraw a card for the members given, spending its response_code."""
+    path = "message/update_template_card"
+    if not _valid_token():
+        return _answer(path, {"errcode": 40014, "errmsg": "invalid access_token"})
+    body = request.get_json(silent=True) or {}
+    deps = _deps()
+    code_key = deps.key("emulator", "response-code", str(body.get("response_code", "")))
+    raw = deps.redis.get(code_key)
+    entry = json.loads(str(raw)) if raw else None
+    userids = body.get("userids")
+    problem = card_problem(body.get("template_card"), update=True)
+    if entry is None or entry.get("used"):
+        problem = "response_code is unknown or already used"
+    elif deps.clock().timestamp() - float(entry["issued"]) > RESPONSE_CODE_SECONDS:
+        problem = "response_code is older than 72 hours"
+    elif not isinstance(userids, list) or not userids or not set(userids) <= set(entry["userids"]):
+        problem = "userids must name members the card was sent to"
+    if problem is not None:
+        return _answer(path, {"errcode": INVALID_PARAMETER, "errmsg": f"invalid update: {problem}"})
+    result = _answer(path, {"errcode": 0, "errmsg": "ok", "invaliduser": []})
+    if result.get_json()["errcode"] == 0:  # type: ignore[index]
+        assert entry is not None and isinstance(userids, list)
+        deps.redis.set(code_key, json.dumps({**entry, "used": True}), keepttl=True)
+        _store([str(u) for u in userids], {"msgtype": "update_template_card", "task_id": entry["task_id"],
+                                           "template_card": body["template_card"]})
     return result
 
 
@@ -163,18 +229,18 @@ def _send_key(body: dict[str, Any]) -> str | None:
     return _deps().key("emulator", "sent", hashlib.sha256(canonical.encode()).hexdigest())
 
 
-def _earlier_send(body: dict[str, Any]) -> str | None:
-    """The msgid of the same request delivered within its duplicate_check_interval, if any."""
+def _earlier_send(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer to the same request delivered within its duplicate_check_interval, if any."""
     key = _send_key(body)
     found = _deps().redis.get(key) if key else None
-    return str(found) if found else None
+    return json.loads(str(found)) if found else None
 
 
-def _remember_send(body: dict[str, Any], msgid: str) -> None:
+def _remember_send(body: dict[str, Any], answer: dict[str, Any]) -> None:
     key = _send_key(body)
     if key:
         interval = min(DUPLICATE_CHECK_MAX, int(body.get("duplicate_check_interval") or 1800))
-        _deps().redis.set(key, msgid, ex=interval)
+        _deps().redis.set(key, json.dumps(answer), ex=interval)
 
 
 @emulator_bp.post("/cgi-bin/message/custom/send")

@@ -3,15 +3,19 @@
 Each message typed on the page is built as WeCom's XML, encrypted and signed with the configured
 token, EncodingAESKey and corp id, and POSTed to the real callback (in-process); the encrypted
 passive reply is verified and decrypted as the WeCom client would. Messages the bot pushes later
-(outbox: late replies, reminders, digests) are polled from the emulator's API inbox.
+(outbox: late replies, reminders, digests, template cards and their updates) are polled from the
+emulator's API inbox. A tap on a card's button is a template_card_event with the card's TaskId, the
+button's EventKey and a fresh ResponseCode; a passive card update is checked against WeCom's rules.
 
-Example: POST /emulator/api/send {"userid": "zhaojianguo01", "text": "帮助"} → {"reply": {"text": "…"}}.
+Example: POST /emulator/api/send {"userid": "zhaojianguo01", "text": "帮助"} → {"reply": {"text": "…"}};
+{"userid": "wangli01", "tap": {"task_id": "ob12p0", "key": "confirm:12:34|yes"}} → {"reply": {"update": {…}}}.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 import time
 from typing import Any
@@ -19,12 +23,14 @@ from typing import Any
 from flask import Response, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
-from bot.channels.wecom import seal, unseal, wecom_app
-from bot.channels.xml import write_fields
+from bot.channels.wecom import seal, unseal_tree, wecom_app
+from bot.channels.xml import Node, flat_fields, write_fields
 from bot.context import Deps
 from bot.db import school_by_code
 from bot.emulator import emulator_bp
-from bot.emulator.api import keep_image, kept_image, pushed
+from bot.emulator.api import issue_response_code, keep_image, kept_image, pushed
+from bot.emulator.card_rules import card_problem
+from bot.messages import CARD_EVENT
 from bot.models import Person
 from bot.roles import ALL_ROLES, ROLE_NAMES_ZH
 
@@ -69,7 +75,11 @@ def send() -> Response:
         abort(400)
     now = int(time.time())
     fields: dict[str, str | int] = {"ToUserName": app.corp_id, "FromUserName": userid, "CreateTime": now}
-    if body.get("event"):
+    if body.get("tap"):
+        task_id, key = str(body["tap"].get("task_id", "")), str(body["tap"].get("key", ""))
+        fields.update(MsgType="event", Event=CARD_EVENT, EventKey=key, TaskId=task_id, CardType="button_interaction",
+                      ResponseCode=issue_response_code(deps, task_id, [userid]))
+    elif body.get("event"):
         fields.update(MsgType="event", Event=str(body["event"]), EventKey=str(body.get("key", "")))
     elif body.get("image"):
         media_id = _image_from(deps, str(body["image"]))
@@ -92,13 +102,40 @@ def send() -> Response:
     result: dict[str, Any] = {"status": response.status_code, "elapsed_ms": elapsed_ms, "reply": None}
     raw = response.get_data(as_text=True)
     if response.status_code == 200 and raw:
-        reply = unseal(app, raw)
+        tree = unseal_tree(app, raw)
+        reply = flat_fields(tree)
         if reply.get("MsgType") == "news":
             result["reply"] = {"card": {"title": reply.get("Title", ""), "description": reply.get("Description", ""),
                                         "url": reply.get("Url", "")}}
+        elif reply.get("MsgType") == "update_template_card":
+            card = card_from_xml(tree.find("TemplateCard"))
+            result["reply"] = {"update": card, "problem": card_problem(card, update=True)}
         else:
             result["reply"] = {"text": reply.get("Content", "")}
     return jsonify(result)
+
+
+LISTS = frozenset({"HorizontalContentList", "ButtonList", "OptionList", "SelectList", "ActionList", "JumpList"})
+NUMBERS = frozenset({"Style", "Type", "DescColor", "Mode"})
+JSON_NAMES = {"KeyName": "keyname"}  # the one name that is not the snake_case of its tag
+
+
+def card_from_xml(node: Node | None) -> dict[str, Any]:
+    """Read a passive reply's TemplateCard back into the JSON form of the API (lists for repeated parts)."""
+    if node is None:
+        return {}
+    card: dict[str, Any] = {}
+    for child in node.children:
+        name = JSON_NAMES.get(child.tag) or re.sub(r"(?<!^)([A-Z])", r"_\1", child.tag).lower()
+        value: Any = card_from_xml(child) if child.children else child.text
+        if child.tag in NUMBERS and child.text.isdigit():
+            value = int(child.text)
+        if child.tag in LISTS:
+            card.setdefault(name, []).append(value)
+        else:
+            card[name] = value
+    return card
+
 
 
 def _image_from(deps: Deps, data_url: str) -> str:

@@ -2,8 +2,9 @@
 confirm it (确认 / 不是这样) by chat. Disputes, and records still unconfirmed after `[rules] confirm_days`,
 show in the digest and on the record; they still count, marked.
 
-Example: 赵建国 records "约谈王丽，聊了职称评聘"; 王丽 gets "【请确认】赵建国记录了11月25日与您的谈话…",
-answers "确认", and the record shows as confirmed.
+Example: 赵建国 records "约谈王丽，聊了职称评聘"; 王丽 gets a card "请确认：赵建国记录了与您的谈话" with 确认 /
+不是这样 / 没有见面 (typed on the Official Account: "【请确认】…如属实请回复“确认”…"), taps 确认, and the
+record shows as confirmed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
+from bot.contacts import KIND_ZH, describe, format_day
 from bot.context import Context
-from bot.messages import Reply
+from bot.messages import Button, Choice, Reply
 from bot.models import AuditLog, Contact, ContactCounterpart, ContactRevision, Person
 from bot.roles import MENTEE_ROLES
 from bot.rules.catalog import MENTEE_ACTIVITY, MENTEE_TALK
@@ -22,6 +24,7 @@ from bot.rules.catalog import MENTEE_ACTIVITY, MENTEE_TALK
 PENDING, CONFIRMED, DISPUTED, UNCONFIRMED = "pending", "confirmed", "disputed", "unconfirmed"
 OPEN = (PENDING, UNCONFIRMED)  # still waiting for an answer (a late answer is still welcome)
 WHAT_ZH = {MENTEE_TALK: "谈话", MENTEE_ACTIVITY: "参与您工作的记录"}
+ABSENT_ZH = "没有见面"
 
 
 def request_confirmations(ctx: Context, contact: Contact) -> int:
@@ -30,23 +33,36 @@ def request_confirmations(ctx: Context, contact: Contact) -> int:
         return 0
     if contact.id is None:
         ctx.db.flush()
-    from bot.contacts import describe
-
     asked = 0
     for cp in contact.counterparts:
         if not cp.person.roles & MENTEE_ROLES or cp.answered_at is not None:
             continue
         cp.confirmation = PENDING
-        text = (
-            f"【请确认】{contact.person.name}记录了与您的{WHAT_ZH[contact.kind]}：\n{describe(contact)}\n"
-            "如属实请回复“确认”；如有出入请回复“不是这样”。"
-        )
-        sent = ctx.outbox.send(cp.person.userid, Reply.of(text), purpose="confirmation",
+        sent = ctx.outbox.send(cp.person.userid, Reply(choice=confirmation_card(contact, cp)), purpose="confirmation",
                                dedupe_key=f"confirm:{contact.id}:{cp.person_id}")
         asked += sent is not None
     if any(cp.confirmation == PENDING for cp in contact.counterparts) and contact.confirmation in ("none", PENDING):
         contact.confirmation = PENDING
     return asked
+
+
+def card_subject(cp: ContactCounterpart) -> str:
+    """The subject of a confirmation card: "confirm:<contact id>:<person id>"."""
+    return f"confirm:{cp.contact_id}:{cp.person_id}"
+
+
+def confirmation_card(contact: Contact, cp: ContactCounterpart) -> Choice:
+    """The request to confirm a record: a card with 确认 / 不是这样 / 没有见面, or the same typed."""
+    what = WHAT_ZH[contact.kind]
+    text = (f"【请确认】{contact.person.name}记录了与您的{what}：\n{describe(contact)}\n"
+            "如属实请回复“确认”；如有出入请回复“不是这样”（没有见面可回复“没有见面”）。")
+    fields = [("记录人", contact.person.name), ("日期", format_day(contact.occurred_on)),
+              ("事项", KIND_ZH.get(contact.kind, contact.kind))]
+    if contact.topics:
+        fields.append(("内容", "、".join(contact.topics)))
+    return Choice(subject=card_subject(cp), title=f"请确认：{contact.person.name}记录了与您的{what}",
+                  fields=tuple(fields), text=text,
+                  buttons=(Button("确认", "yes"), Button("不是这样", "no", style=2), Button(ABSENT_ZH, "absent", style=2)))
 
 
 def pending_for(db: Session, person_id: int) -> list[ContactCounterpart]:

@@ -47,7 +47,12 @@ def item_text(obligations: Sequence[Obligation], today: date, final: bool) -> st
 
 def merged_text(name: str, items: Sequence[str]) -> str:
     """Put one person's reminders of the day into one message."""
+    body = items_text(items)
+    return f"{name}您好，基层联系提醒：{chr(10) if len(items) > 1 else ''}{body}\n{CLOSING}"
+
+
+def items_text(items: Sequence[str]) -> str:
+    """The reminders alone (numbered when several): a reminder card's text, its buttons saying the rest."""
     if len(items) == 1:
-        return f"{name}您好，基层联系提醒：{items[0]}\n{CLOSING}"
-    body = "\n".join(f"{i}. {text}" for i, text in enumerate(items, 1))
-    return f"{name}您好，基层联系提醒：\n{body}\n{CLOSING}"
+        return items[0]
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(items, 1))

@@ -22,14 +22,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.messages import Reply
+from bot.messages import Button, Choice, Reply
 from bot.models import School
 from bot.outbox import Outbox
 from bot.rules.catalog import Rule
 from bot.rules.engine import Evaluation, Obligation, evaluate
 from bot.rules.models import ReminderSent
 from bot.rules.queries import PersonRow, Scope
-from bot.rules.reminder_texts import item_text, merged_text
+from bot.rules.reminder_texts import item_text, items_text, merged_text
 from bot.rules.stages import Stage, stages_for
 from bot.schedule.clock_times import parse_time
 from bot.schedule.periods import Period
@@ -63,6 +63,13 @@ class ReminderPlan:
     def text(self) -> str:
         return merged_text(self.person.name, [i.text for i in self.items])
 
+    def card(self) -> Choice:
+        """The reminder as a card: 记录一次 / 本周请假 / 下周再提醒 (the same typed elsewhere)."""
+        return Choice(subject=reminder_subject(self.person.id), title=f"{self.person.name}您好，基层联系提醒",
+                      text=self.text, description=items_text([i.text for i in self.items]),
+                      buttons=(Button("记录一次", "record"), Button("本周请假", "leave", style=2),
+                               Button("下周再提醒", "snooze", style=2)))
+
     def as_json(self) -> dict[str, Any]:
         """The preview's JSON: `to`, `rule` (an id, or a list when merged), `text`, and the items."""
         rules = [i.rule.id for i in self.items]
@@ -71,6 +78,11 @@ class ReminderPlan:
             "rule": rules[0] if len(rules) == 1 else rules, "text": self.text,
             "items": [{"rule": i.rule.id, "period": i.period.key, "stage": i.stage} for i in self.items],
         }
+
+
+def reminder_subject(person_id: int) -> str:
+    """The subject of a person's reminder cards: "remind:<person id>" (a pause settles them all)."""
+    return f"remind:{person_id}"
 
 
 def in_quiet_hours(settings: Settings, at: datetime) -> bool:
@@ -195,7 +207,7 @@ def queue_reminders(db: Session, school: School, plans: list[ReminderPlan], now:
         if not items:
             continue  # another scheduler got there first
         plan = ReminderPlan(plan.person, items)
-        sent = outbox.send(plan.person.userid, Reply.of(plan.text), purpose="reminder",
+        sent = outbox.send(plan.person.userid, Reply(choice=plan.card()), purpose="reminder",
                            dedupe_key=f"reminder:{school.code}:{plan.person.userid}:{today.isoformat()}")
         if sent is None:  # a reminder already went today: give the stages back for tomorrow
             for item in items:

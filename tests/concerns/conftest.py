@@ -54,7 +54,8 @@ def outbox(deps: Deps, purpose: str | None = None, to: str | None = None) -> lis
 def text_of(row: OutboundMessage) -> str:
     """Return everything a recipient reads in one outbound message."""
     payload = row.payload
-    return "\n".join(str(v) for v in (payload.get("content"), payload.get("text"), payload.get("card"),
+    choice = (payload.get("choice") or {}).get("text")  # a card's question, as typed where there are no cards
+    return "\n".join(str(v) for v in (payload.get("content"), payload.get("text"), payload.get("card"), choice,
                                       *payload.get("extra", [])) if v)
 
 

@@ -58,8 +58,10 @@ def confirmation(world: World, cid: int) -> tuple[str, list[str]]:
 def test_request_goes_to_the_counterpart(world: World) -> None:
     cid = record_talk(world)
     [(to, purpose, payload)] = outbox_rows(world.deps, "confirmation")
-    assert to == "wangli" and "【请确认】赵建国记录了与您的谈话" in str(payload["content"])
-    assert "确认" in str(payload["content"]) and "不是这样" in str(payload["content"])
+    card = payload["choice"]
+    assert isinstance(card, dict) and to == "wangli" and card["subject"] == f"confirm:{cid}:{world.counselor}"
+    assert "【请确认】赵建国记录了与您的谈话" in card["text"] and "“确认”" in card["text"] and "“不是这样”" in card["text"]
+    assert [b["text"] for b in card["buttons"]] == ["确认", "不是这样", "没有见面"]
     assert confirmation(world, cid) == ("pending", ["pending"])
 
 

@@ -18,6 +18,7 @@ from bot.context import Deps
 from bot.web import create_app
 from bot.webhook import wait_idle
 from tests.wecom.crypto import Protocol
+from tests.wecom.phones import Phones
 
 TOKEN = "QDG6eK"
 AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
@@ -92,3 +93,13 @@ def fake_api(roster_deps: Deps) -> Iterator[Deps]:
     """The roster's deps with the emulator's WeCom API on loopback."""
     with emulated_wecom(roster_deps) as deps:
         yield deps
+
+
+@pytest.fixture
+def phones(fake_api: Deps) -> Iterator[Phones]:
+    """The bot's WeCom callback, sending through the emulator's WeCom API on loopback. The reply budget is
+    generous: an empty passive reply then means the answer was a card, never a slow machine."""
+    deps = with_wecom(fake_api, api_base_url=fake_api.settings.wecom.api_base_url, reply_budget_seconds=60.0)
+    app = create_app(deps=deps)
+    yield Phones(deps, app.test_client(), Protocol(TOKEN, AES_KEY, CORP_ID))
+    assert wait_idle(30), "a dispatch thread is still running"

@@ -60,9 +60,9 @@ def test_concurrent_redeliveries_are_handled_once_and_all_get_the_answer(app: ob
     one_at_a_time = threading.Lock()  # on PostgreSQL the test's sessions share one connection (rolled back after)
     real_answer = webhook_module.earlier_answer
 
-    def serialised(deps: Deps, msg: Incoming) -> webhook_module.Answered | None:
+    def serialised(deps: Deps, msg: Incoming, cards: bool) -> webhook_module.Answered | None:
         with one_at_a_time:
-            return real_answer(deps, msg)
+            return real_answer(deps, msg, cards)
 
     monkeypatch.setattr(webhook_module, "earlier_answer", serialised)
     responses: list[TestResponse] = []

@@ -26,10 +26,11 @@ from bot.models import Concern, Contact, Person
 from bot.redis_health import GuardedRedis
 from bot.roster_version import roster_version
 from bot.web import create_app
+from jobs.outbox import stored_reply
 from tests.private_redis import PrivateRedis
 from tests.wecom.conftest import with_wecom
 from tests.wecom.crypto import Protocol
-from tests.wecom.helpers import inbound_count, reply_text, say
+from tests.wecom.helpers import inbound_count, outbox_rows, reply_text, say
 
 pytestmark = pytest.mark.integration
 LEADER = "zhaojianguo01"
@@ -121,17 +122,25 @@ def test_a_dialogue_step_is_asked_again_without_redis(
         live: Deps, client: FlaskClient, private_redis: PrivateRedis) -> None:
     proto = Protocol(live.settings.wecom.token, live.settings.wecom.encoding_aes_key, live.settings.wecom.corp_id)
     private_redis.stop()
-    question = reply_text(proto, say(client, proto, LEADER, "约谈王老师", "7200000301"))
-    assert "1. 王丽" in question  # still asked: the question is fine, only its step cannot be kept
+    assert say(client, proto, LEADER, "约谈王老师", "7200000301").get_data() == b""  # asked with a card …
+    assert "1. 王丽" in last_question(live)  # … still asked: the question is fine, only its step cannot be kept
     assert reply_text(proto, say(client, proto, LEADER, "1", "7200000302")) == ASK_AGAIN
     assert "已记录" in reply_text(proto, say(client, proto, LEADER, "约谈王丽老师，聊了职称评聘", "7200000303"))
     assert count(live, Contact) == 1
 
     private_redis.start()
     wait_for_redis(client)
-    assert "1. 王丽" in reply_text(proto, say(client, proto, LEADER, "约谈王老师", "7200000304"))
+    assert say(client, proto, LEADER, "约谈王老师", "7200000304").get_data() == b""
+    assert "1. 王丽" in last_question(live)
     assert "已记录" in reply_text(proto, say(client, proto, LEADER, "1", "7200000305"))  # steps kept again
     assert count(live, Contact) == 2
+
+
+def last_question(deps: Deps) -> str:
+    """The question last queued to the leader (a card goes through the outbox), as typed."""
+    row = outbox_rows(deps)[-1]
+    assert row.recipient == LEADER and row.msgtype == "choice"
+    return stored_reply(row.msgtype, row.payload).plain()
 
 
 def test_per_sender_limits_are_skipped_without_redis(

@@ -1,5 +1,7 @@
 // The emulator page: pick a person, send what they type (or a menu click) to the bot through the
-// emulator's endpoint, show the passive reply, and poll for messages the bot pushes later.
+// emulator's endpoint, show the passive reply, and poll for messages the bot pushes later. Template
+// cards are drawn with working buttons: a tap is sent as WeCom's template_card_event, and the card is
+// redrawn from the passive reply or from a later update_template_card.
 (function () {
   "use strict";
   const base = location.pathname.replace(/\/$/, "");
@@ -45,7 +47,47 @@
     return escapeHtml(m.text || "");
   }
 
+  // A WeCom template card (button_interaction): title, text, lines, and buttons until it is answered,
+  // then one greyed-out button with its replace_text.
+  function templateCardHtml(c) {
+    let html = '<div class="tcard" data-task="' + escapeHtml(c.task_id || "") + '">';
+    html += '<b class="tcard-title">' + escapeHtml((c.main_title || {}).title || "") + "</b>";
+    if (c.sub_title_text) html += '<p class="tcard-text">' + escapeHtml(c.sub_title_text) + "</p>";
+    (c.horizontal_content_list || []).forEach((line) => {
+      html += '<p class="tcard-line"><span>' + escapeHtml(line.keyname) + "</span>" + escapeHtml(line.value || "") + "</p>";
+    });
+    html += '<div class="tcard-buttons">';
+    if (c.replace_text) {
+      html += '<button class="tcard-done" disabled>' + escapeHtml(c.replace_text) + "</button>";
+    } else {
+      (c.button_list || []).forEach((b) => {
+        html += '<button class="tcard-button style' + escapeHtml(b.style || 1) + '" data-key="' + escapeHtml(b.key) +
+          '">' + escapeHtml(b.text) + "</button>";
+      });
+    }
+    return html + "</div></div>";
+  }
+
+  // Redraw a card already on the page (the update keeps its task id); false if it is not shown.
+  function redraw(taskId, card, userid) {
+    const owner = userid || current.userid;
+    const marker = 'data-task="' + escapeHtml(taskId) + '"';
+    let found = false;
+    transcripts[owner].forEach((m) => {
+      if (m.html.includes(marker)) {
+        m.html = m.html.replace(/<div class="tcard"[\s\S]*<\/div><\/div>/, templateCardHtml(Object.assign({}, card, {task_id: taskId})));
+        found = true;
+      }
+    });
+    if (found && current && current.userid === owner) {
+      list.innerHTML = "";
+      transcripts[owner].forEach((m) => render(m.who, m.html));
+    }
+    return found;
+  }
+
   function pushedHtml(m) {
+    if (m.msgtype === "template_card") return templateCardHtml(m.template_card || {});
     if (m.msgtype === "textcard") {
       const c = m.textcard || {};
       return messageHtml({card: {title: c.title, description: c.description, url: c.url, button: c.btntxt}});
@@ -71,6 +113,10 @@
       const result = await response.json();
       if (result.status !== 200) {
         add("note", "回调返回 HTTP " + result.status + "，企业微信会稍后重试", userid);
+      } else if (result.reply && result.reply.update) {
+        if (result.reply.problem) add("note", "卡片更新不符合企业微信规则：" + escapeHtml(result.reply.problem), userid);
+        redraw(payload.tap.task_id, result.reply.update, userid);
+        add("note", "卡片已更新（被动回复 · " + result.elapsed_ms + " 毫秒）", userid);
       } else if (result.reply) {
         add("bot", messageHtml(result.reply) + '<span class="meta">被动回复 · ' + result.elapsed_ms + " 毫秒</span>", userid);
       } else {
@@ -81,6 +127,7 @@
     } finally {
       setBusy(false);
       poll();
+      setTimeout(poll, 600);  // a card or a tap's answer comes through the outbox, a moment later
     }
   }
 
@@ -91,7 +138,13 @@
       const response = await fetch(base + "/api/inbox/" + encodeURIComponent(userid) + "?after=" + inboxNext);
       if (!response.ok || !current || current.userid !== userid) return;
       const data = await response.json();
-      data.messages.forEach((m) => add("bot", pushedHtml(m) + '<span class="meta">消息推送</span>', userid));
+      data.messages.forEach((m) => {
+        if (m.msgtype === "update_template_card") {
+          if (!redraw(m.task_id, m.template_card || {}, userid)) add("note", "一张较早的卡片已更新", userid);
+        } else {
+          add("bot", pushedHtml(m) + '<span class="meta">消息推送</span>', userid);
+        }
+      });
       inboxNext = data.next;
     } catch (err) { /* the server may be restarting; try again at the next tick */ }
   }
@@ -127,6 +180,12 @@
   }
 
   document.querySelectorAll(".person").forEach((b) => b.addEventListener("click", () => choose(b)));
+  list.addEventListener("click", (e) => {
+    const button = e.target.closest(".tcard-button");
+    if (!button || !current) return;
+    const card = button.closest(".tcard");
+    post({tap: {task_id: card.dataset.task, key: button.dataset.key}}, "〔点击〕" + button.textContent);
+  });
   document.getElementById("back").addEventListener("click", () => { app.className = "show-people"; });
   document.getElementById("search").addEventListener("input", (e) => {
     const q = e.target.value.trim().toLowerCase();
