@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.parse.literals import lead_with_literals
+
 # Signal families, in the order the alert names them. Each is one alternation; keep every branch
 # about something said now by someone, never a bare topic word (自杀 alone is handled by "wish").
 _FAMILIES: dict[str, str] = {
@@ -55,7 +57,7 @@ _FAMILIES: dict[str, str] = {
     # A plan or the means: pills hoarded, charcoal bought, a rope, a height measured, a one-way ticket.
     "plan": "|".join((
         r"(?:攒|囤|存|藏|买|下单|订)(?:了|好了|着)?[^,。!?]{0,8}(?:安眠药|药片|农药|百草枯|老鼠药|敌敌畏|炭|木炭|刀片|绳子)",
-        r"(?:安眠药|药片|药)[^,。!?]{0,10}(?:攒|囤|存|藏)(?:了|好了|着|在|起来)|(?:\\d+|[几十百两三四五六七八九]+)(?:片|颗|粒)(?:安眠药|药)",
+        r"(?:安眠药|药片|药)[^,。!?]{0,10}(?:攒|囤|存|藏)(?:了|好了|着|在|起来)|(?:[1-9]\d+|几十|十几|[二三四五六七八九]?十[几一二三四五六七八九]?|[一两几]?百)(?:片|颗|粒)(?:安眠药|药)",
         r"(?:安眠药|药)[^,。!?]{0,10}(?:都|全|全部)?(?:吃掉|吃了它|吞了|全吃|都吃)|(?:把药|药都|药全)[^,。!?]{0,6}(?:吃掉|吞掉)|打算[^,。!?]{0,6}(?:吃掉|吞掉|喝了|喝掉)",
         r"(?:今晚|今天|明天|马上|等会儿?|一会儿?)[^,。!?]{0,3}(?:全|都|全部)(?:吃掉|吞掉|喝掉|吃了|吞了)",
         r"(?:喝|吃|服)(?:了|掉)?[^,。!?]{0,3}(?:农药|百草枯|老鼠药|敌敌畏)|(?:农药|百草枯|敌敌畏)[^,。!?]{0,12}喝(?:了|掉)",
@@ -63,7 +65,7 @@ _FAMILIES: dict[str, str] = {
         r"(?:查|搜|问)[^,。!?]{0,6}(?:哪种药|什么药|多少片|吃多少|怎么死|烧炭|安眠药|哪里能买到?|致死)",
         r"(?:查|搜|问|算)[^,。!?]{0,8}(?:几楼|几层|多高|哪层)[^,。!?]{0,8}(?:跳|下去|摔)|跳下去[^,。!?]{0,4}(?:才)?(?:不会失败|一定会?死|能死|会死|死得了)",
         r"想好(?:了)?(?:怎么|如何)死|就差(?:定个)?(?:时间|最后一步)|(?:天台|楼顶|顶楼)[^,。!?]{0,6}(?:能上去|上得去|门没锁)",
-        r"(?:从|在)[^,。!?]{0,8}(?:阳台|窗户|窗台|楼顶|天台|顶楼|桥|楼上|\\d+楼|[一二三四五六七八九十]+楼)[^,。!?]{0,4}(?:下去|跳)|够高|算过了",
+        r"(?:从|在)[^,。!?]{0,8}(?:阳台|窗户|窗台|楼顶|天台|顶楼|桥|楼上|\d+楼|[一二三四五六七八九十]+楼)[^,。!?]{0,4}(?:下去|跳)|够高|算过了",
         r"绳子[^,。!?]{0,12}(?:挂钩|结实|房梁|门)|挂钩结不结实|(?:车票|船票|机票)[^,。!?]{0,6}单程|单程(?:的)?(?:车票|票)",
         r"刀片[^,。!?]{0,8}(?:在手上|买好|放在|枕头)|(?:手上|枕头下)[^,。!?]{0,4}刀片|(?:拿|握|捏)着刀片",
         r"(?:站|坐|蹲|徘徊)(?:在|到)?[^,。!?]{0,8}(?:楼顶|天台|顶楼|窗台|栏杆外|桥上|河边|江边|湖边|海边|边上)|(?:楼顶|天台|顶楼|桥上|河边)[^,。!?]{0,10}(?:站|坐|徘徊|不肯|不下来|不进屋|风好大|风很大|我想好了|认真的)",
@@ -80,7 +82,8 @@ _FAMILIES: dict[str, str] = {
     "farewell": "|".join((
         r"遗嘱(?:写好|立好|已经写)|遗书|遗言|交代后事|后事(?:交代|安排)|永别|诀别|告别(?:的|了)?(?:朋友圈|消息|信|视频|动态)|告别的话",
         r"最后(?:一条|一次)(?:消息|留言|跟你|和你)|最后(?:能)?为大家做的|最后跟你说|说声再见|这辈子谢谢|下辈子(?:再|见)",
-        r"以后(?:我)?(?:应该)?(?:也)?(?:用不上|用不到|用不着|不用再?为我|不用(?:再)?操心|就不(?:再)?麻烦|不会(?:再)?(?:麻烦|打扰)|不会再去|也不会去)|用不上了|用不到了|用不着了|再也不用麻烦|不会再打扰",
+        r"以后(?:我)?(?:应该)?(?:也)?(?:用不上|用不到|用不着|不用再?为我|不用(?:再)?操心|就不(?:再)?麻烦|不会(?:再)?(?:麻烦|打扰)|不会再去|也不会去)|用不上了|用不到了|用不着了|再也不用麻烦|不会再打扰|以后就不用(?:再)?麻烦",
+        r"最后(?:再)?看一眼(?:这个)?(?:城市|世界|你们|大家|学校|家)|看(?:这个世界)?最后一眼(?=$|[ ,。!?]|吧|了)",
         r"(?:别|不要)(?:难过|伤心)[^。]{0,10}(?:好好的|好好活|照顾好)|(?:你们|爸妈)要好好的|(?:东西|遗物)[^。]{0,6}(?:随便处理|都处理掉|都不要了)|(?:晚安|再见|别了)[, ]?(?:世界|人间)|明天不用叫我",
         r"托付给[^。!?]{0,10}(?:以后|拜托|麻烦)|最后(?:再)?(?:跟|和|对)(?:大家|你们|各位)说(?:声|一次|一句)?(?:谢谢|再见|对不起)",
         r"(?:照顾好?|照顾一下)(?:我妈|我爸|我爸妈|爸妈|奶奶|它|我的猫|我的狗)[^。]{0,6}(?:拜托|麻烦|了)|帮我照顾|麻烦谁帮我养|替我照顾",
@@ -117,7 +120,7 @@ _FAMILIES: dict[str, str] = {
         r"(?:拿|用|抄起|举着)(?:着|起)?[^,。!?]{0,4}(?:砖头|石头|酒瓶|啤酒瓶|锤子|板凳|凳子|椅子|铁锹|球棒|棒球棍)[^,。!?]{0,8}(?:砸|打|敲|抡)",
         r"(?:要|想|扬言|威胁|说要|说今晚要)[^,。!?]{0,6}(?:(?<![自谋暗])杀(?:了|死|掉|光)|砍|捅|弄死|打死|烧了|放火|报复)|杀了(?:他|她|你|我|我们)|(?<![自谋暗])杀人(?![案犯狼游])|砍人|捅(?:人|伤|了|死)",
         r"就(?:弄死|杀了|砍死|打死|捅死)(?:我|你|他|她)|(?:划|砍|捅|刺)伤了?[^,。!?]{0,4}(?:脖子|头|肚子|胸|脸)",
-        r"追着[^,。!?]{0,6}(?:打|砍)|(?:掐|勒|卡)(?:着|住)?[^,。!?]{0,8}脖子|(?:掐|勒)(?:着|住)(?:我|他|她|人)|(?:按|摁)在(?:地上|水里|墙上)[^,。!?]{0,4}(?:打|掐|踢|揍|捶)|(?<!被)踢(?!到)[^,。!?]{0,4}(?:头|脑袋|肚子)|(?:往|朝)墙上撞|(?:打|砸)[^,。!?]{0,6}(?:头破|见血|流血|倒地|头都破)|见血了?|已经倒地|围着一个打|拿凳子砸",
+        r"追着[^,。!?]{0,6}(?:打|砍)|(?:掐|勒|卡)(?:着|住)?[^,。!?]{0,8}脖子|(?:掐|勒)(?:着|住)(?:我|他|她|人)|(?:按|摁)在(?:地上|水里|墙上)[^,。!?]{0,4}(?:打|掐|踢|揍|捶)|踢(?<!被踢)(?!到)[^,。!?]{0,4}(?:头|脑袋|肚子)|(?:往|朝)墙上撞|(?:打|砸)[^,。!?]{0,6}(?:头破|见血|流血|倒地|头都破)|见血了?|已经倒地|围着一个打|拿凳子砸",
         r"汽油|同归于尽|报复社会|(?:一伙|好几个|几个)人[^,。!?]{0,8}(?:打|围殴)|打起来了",
     )),
     # Physical emergencies happening now.
@@ -130,7 +133,7 @@ _FAMILIES: dict[str, str] = {
         r"(?:满脸|满头|一脸|一头|脸上全|头上全|头上都|脸上都)是?血|血(?:一直|不停)?(?:往外)?(?:喷|涌)|血止不住|止不住血|(?:他|她|人)(?:已经)?不动了|(?:突然|当场)倒地|倒在(?:地上|走廊|楼道|路边|门口|操场|血泊)",
         r"触电|被电(?:到|击)|抽搐|口吐白沫|嘴边有白沫|没(?:有)?了?(?:呼吸|心跳)|突然倒下|倒下了|心肺复苏[^,。!?]{0,8}(?:在做|正在|哪里|aed)|aed|心脏骤停",
         r"(?:晕|昏)倒[^,。!?]{0,8}(?:叫不醒|不醒|没反应|一动不动)|叫不醒|叫不太醒|怎么叫都不醒|不省人事|昏迷|一动不动|没有?反应",
-        r"(?:有人|他|她|里面|同学)[^,。!?]{0,8}(?:喊救命|呼救|扑腾|挣扎)|一直(?:没|不)醒|(?<!差点)(?<!快)(?<!差点儿)(?:晕|昏)(?:过去|倒)了|(?:叫|喊)不应|卡在半空|往下掉|(?:釜|罐|瓶|炉|锅|管道|煤气|燃气|电池|充电宝|仪器|设备)[^,。!?]{0,3}(?:爆炸|炸了)|炸伤|被炸|没有?意识|失去意识|呼吸(?:很|特别|非常)?困难|出不来|(?:掉|摔|坠|跌)下去了|坠楼|躺在地上不动|溅到眼睛|噎住|卡住喉咙|喘不上气|脸都紫|嘴唇发紫|说不出话|溺水|落水|被困|大出血|流了好多血|血流不止|摔下来[^。]{0,12}(?:血|不动|回应)",
+        r"(?:有人|他|她|里面|同学)[^,。!?]{0,8}(?:喊救命|呼救|扑腾|挣扎)|一直(?:没|不)醒|[晕昏](?<!差点.)(?<!快.)(?<!差点儿.)(?:过去|倒)了|(?:叫|喊)不应|卡在半空|往下掉|(?:釜|罐|瓶|炉|锅|管道|煤气|燃气|电池|充电宝|仪器|设备)[^,。!?]{0,3}(?:爆炸|炸了)|炸伤|被炸|没有?意识|失去意识|呼吸(?:很|特别|非常)?困难|出不来|(?:掉|摔|坠|跌)下去了|坠楼|躺在地上不动|溅到眼睛|噎住|卡住喉咙|喘不上气|脸都紫|嘴唇发紫|说不出话|溺水|落水|被困|大出血|流了好多血|血流不止|摔下来[^。]{0,12}(?:血|不动|回应)",
     )),
 }
 # Safety when the danger is violence or an accident; mental for everything self-directed.
@@ -196,7 +199,17 @@ class Signal:
         return f"{self.family}:{self.who}"
 
 
-_FAMILY_RES = tuple((family, re.compile(pattern)) for family, pattern in _FAMILIES.items())
+@dataclass(frozen=True)
+class Reading:
+    """What the rules read in a message: the signals that hold, those muted, and whether death was only a topic."""
+
+    held: tuple[Signal, ...]
+    muted: tuple[Signal, ...]
+    topical: bool  # a signal was set aside as a topic (a film, a lecture, a post quoted from strangers)
+
+
+# Compiled with every branch led by a literal: the same matches, found several times faster (bot/parse/literals.py).
+_FAMILY_RES = tuple((family, re.compile(lead_with_literals(pattern))) for family, pattern in _FAMILIES.items())
 
 
 def framed(text: str) -> bool:
@@ -218,15 +231,13 @@ def hyperbolic(text: str) -> bool:
     return bool(_WEAK_WISH.search(text) and _WAY_FORWARD.search(text))
 
 
-def quiets_model(text: str) -> bool:
-    """Tell whether the model alone may not page on a message.
+def quiets_model(text: str, reading: Reading | None = None) -> bool:
+    """Tell whether the model alone may not page on a message (read(text) again unless its reading is given).
 
     It may not when the message is settled, hyperbole with a way forward, or names death only as a topic (a
     post quoted from strangers, a film): the rules read those words and set them aside.
     """
-    return settled(text) or hyperbolic(text) or any(
-        _FRAME.search(_sentence(text, match)) for _, pattern in _FAMILY_RES for match in pattern.finditer(text)
-    )
+    return settled(text) or hyperbolic(text) or (reading or read(text)).topical
 
 
 def crisis_signals(text: str) -> tuple[Signal, ...]:
@@ -235,12 +246,19 @@ def crisis_signals(text: str) -> tuple[Signal, ...]:
 
 
 def read_signals(text: str) -> tuple[tuple[Signal, ...], tuple[Signal, ...]]:
-    """Return (held, muted): the signals that hold, and those muted as past and resolved or denied.
+    """Return (held, muted): the signals that hold, and those muted as past and resolved or denied."""
+    found = read(text)
+    return found.held, found.muted
 
-    Framed signals (a lecture, a film) are dropped: they are nobody's distress.
+
+def read(text: str) -> Reading:
+    """Read a normalised message's signals with their modifiers, in one scan per family.
+
+    Framed signals (a lecture, a film) are dropped: they are nobody's distress, and they mark the message topical.
     """
     held: list[Signal] = []
     muted: list[Signal] = []
+    topical = False
     for family, pattern in _FAMILY_RES:
         for match in pattern.finditer(text):  # one scan of the whole text; most messages match nothing
             start = max(text.rfind(end, 0, match.start()) for end in _ENDS) + 1
@@ -250,9 +268,11 @@ def read_signals(text: str) -> tuple[tuple[Signal, ...], tuple[Signal, ...]]:
             if not _discounted(family, sentence, text, match.group(0)):
                 held.append(signal)
                 break
-            if not (_FRAME.search(sentence) or (family in SAFETY_FAMILIES and _acted_or_feared(sentence))):
+            framed = bool(_FRAME.search(sentence))
+            topical = topical or framed
+            if not (framed or (family in SAFETY_FAMILIES and _acted_or_feared(sentence))):
                 muted.append(signal)  # past and resolved or denied: distress still worth a look (watch)
-    return tuple(held), tuple(muted)
+    return Reading(tuple(held), tuple(muted), topical)
 
 
 def _sentence(text: str, match: re.Match[str]) -> str:

@@ -164,3 +164,17 @@ def test_their_look_alikes_are_not_crises(text: str) -> None:
 )
 def test_category_words_for_chemicals_service_schemes_and_prevention(text: str, category: str) -> None:
     assert assess(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("我一口气吃了20颗药", True),  # digits count (they never did: the class was written \\d in a raw string)
+        ("攒了三十多片安眠药", True),
+        ("她说要从6楼跳下去", True),
+        ("医生让我每天吃两颗药 能请假去复诊吗", False),  # a prescribed dose is no plan
+        ("吃了两片药还是头疼 校医院几点开门", False),
+    ],
+)
+def test_counted_pills_mean_a_plan_only_in_a_handful(text: str, crisis: bool) -> None:
+    assert assess(text).crisis is crisis
