@@ -17,11 +17,12 @@ Example: `erase_person(db, person, now, settings, dry_run=True).lines()` says wh
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.binding import BindCode
@@ -164,16 +165,42 @@ def erase_person(db: Session, person: Person, now: datetime, settings: Settings)
 
 
 def remove_from_records(db: Session, person: Person) -> int:
-    """Take a person out of others' contact records: as a counterpart, and their name in messages and history."""
+    """Take a person out of others' contact records: as a counterpart, and their name wherever a record keeps text
+    (the source message, place, group and topics, and every step of its history)."""
     count = affected(db, delete(ContactCounterpart).where(ContactCounterpart.person_id == person.id))
-    if len(person.name) >= 2 and not person.name.startswith("（"):
-        named = list(db.scalars(select(Contact).where(Contact.person_id != person.id,
-                                                      Contact.source_text.contains(person.name))))
-        for c in named:
-            c.source_text = c.source_text.replace(person.name, REDACTED)
-        revisions = list(db.scalars(select(ContactRevision).where(ContactRevision.source_text.contains(person.name))))
-        for r in revisions:
-            r.source_text = r.source_text.replace(person.name, REDACTED)
-        count += len(named)
-    return count
+    name = person.name
+    if len(name) < 2 or name.startswith("（"):
+        return count
+    named = list(db.scalars(select(Contact).where(Contact.person_id != person.id, or_(
+        Contact.source_text.contains(name), Contact.place.contains(name), Contact.group_name.contains(name),
+        *_json_holds(Contact.topics, name)))))
+    for c in named:
+        c.source_text = c.source_text.replace(name, REDACTED)
+        c.place = _scrub(c.place, name)
+        c.group_name = _scrub(c.group_name, name)
+        c.topics = _scrub(c.topics, name)
+    revisions = db.scalars(select(ContactRevision).where(or_(
+        ContactRevision.source_text.contains(name),
+        *_json_holds(ContactRevision.before, name), *_json_holds(ContactRevision.after, name))))
+    for r in revisions:
+        r.source_text = r.source_text.replace(name, REDACTED)
+        r.before, r.after = _scrub(r.before, name), _scrub(r.after, name)
+    return count + len(named)
+
+
+def _json_holds(column: Any, name: str) -> list[ColumnElement[bool]]:
+    """Conditions that a JSON column's text holds the name, written as is or \\u-escaped (JSON serialisers differ)."""
+    text = cast(column, Text)
+    return [text.contains(name, autoescape=True), text.contains(json.dumps(name)[1:-1], autoescape=True)]
+
+
+def _scrub(value: Any, name: str) -> Any:
+    """Return a JSON-like value with the name replaced wherever a string holds it."""
+    if isinstance(value, str):
+        return value.replace(name, REDACTED)
+    if isinstance(value, list):
+        return [_scrub(v, name) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, name) for k, v in value.items()}
+    return value
 
