@@ -56,7 +56,13 @@ _CONTACT_VERB = re.compile(
 # A leader's report asks for something only when it requests or questions outright.
 _ASKS = re.compile(r"[?？]|吗|呢|怎么|为什么|为啥|咋|能否|能不能|可否|是否")
 # What a counselor or teacher did themselves, when they report a contact rather than raise a concern.
-_OWN_VISIT = re.compile(r"去|到|走访|看望|探望|慰问|参加|出席|听了|旁听|讲了|主讲|授课|上了|开了|召开|组织了|查寝")
+_OWN_VISIT = re.compile(
+    r"去|到|走访|看望|探望|慰问|参加|出席|听了|旁听|讲了|主讲|授课|上了|开了|召开|组织了|查寝|回答|解答|答疑|答复|回复了|解决了|处理了"
+)
+# A problem the sender already answered or solved is part of the report, not a problem raised (回答学生的问题).
+_HANDLED = re.compile(
+    r"(?:回答|解答|答复|回复|解决|处理|答疑|讲解|解释)(?:了|好了|完)?[^,.;:!?。，；：！？]{0,16}?(?:问题|疑问|困惑|困难|疑惑)"
+)
 _CONCERN_CUE = re.compile(
     r"[?？]|吗|呢|问题|困难|反映|太|不够|没有|缺|坏|差|难|希望|建议|请|能否|能不能|怎么|为什么|为啥|咋"
 )
@@ -212,7 +218,7 @@ def _reports_contact(t: str, roles: frozenset[str]) -> bool:
     if (_REQUEST.search(t) or _CONCERN_CUE.search(t)) and not _CONTACT_VERB.search(t):
         return False
     if roles & MENTEE_ROLES:
-        return bool(_OWN_VISIT.search(t)) and not _CONCERN_CUE.search(t)
+        return bool(_OWN_VISIT.search(t)) and not _CONCERN_CUE.search(_HANDLED.sub(" ", t))
     return True
 
 

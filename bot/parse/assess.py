@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from bot.parse.concerns import category_scores
-from bot.parse.crisis import SAFETY_FAMILIES, Signal, framed, read_signals, settled
+from bot.parse.crisis import SAFETY_FAMILIES, Signal, framed, quiets_model, read
 from bot.parse.model import Model, load_model
 from bot.parse.text import normalise, strip_noise
 
@@ -71,9 +71,10 @@ def assess(text: str) -> Assessment:
 def assess_normalised(t: str) -> Assessment:
     """Read the risk tier of a normalised message (the category is left to concern_category)."""
     model = load_model()
-    held, muted = read_signals(t)
+    reading = read(t)
+    held, muted = reading.held, reading.muted
     score = model.crisis_score(t)
-    learned = score >= model.crisis_threshold and len(strip_noise(t)) >= MODEL_MIN_CHARS and not settled(t)
+    learned = score >= model.crisis_threshold and len(strip_noise(t)) >= MODEL_MIN_CHARS and not quiets_model(t, reading)
     signals = tuple(dict.fromkeys(s.label() for s in held)) + ((MODEL_SIGNAL,) if learned else ())
     if held or learned:
         return Assessment("crisis", crisis_category(held, None if held else learned_category(t)), signals, score)

@@ -36,6 +36,9 @@ _ACTION = re.compile(
     r"|开了|组织|找|面谈|碰|转了|坐了|巡查|检查"
 )
 
+# Making an appointment (约了王老师, 约好了) is no contact by itself.
+_ARRANGED = re.compile(r"约(?:了|好了?)?(?!谈|见)")
+
 
 @dataclass(frozen=True)
 class Episode:
@@ -55,7 +58,8 @@ def main_episode(text: str, today: date, mentions: tuple[Mention, ...], classify
     kept = _blank_plans(text, today, mentions, classify)
     if kept != text:
         left = tuple(m for m in mentions if kept[m.start] == text[m.start])
-        planned = classify(kept, left) is None and classify(text, mentions) is not None
+        arranged = not _ACTION.search(_ARRANGED.sub("", kept))  # 今天约了刘洋，下周一到办公室谈: a date set, no talk yet
+        planned = (arranged or classify(kept, left) is None) and classify(text, mentions) is not None
         mentions = left
     else:
         planned = False

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bot.parse.assess import MODEL_MIN_CHARS, crisis_category, learned_category
-from bot.parse.crisis import crisis_signals, settled
+from bot.parse.crisis import crisis_signals, quiets_model
 from bot.parse.model import Model, grams, model_from_json
 from bot.parse.text import normalise, strip_noise
 
@@ -164,7 +164,7 @@ def choose_thresholds(examples: list[Example], scores: list[float]) -> tuple[flo
     """Pick the crisis and watch thresholds from out-of-fold scores, recall first."""
     negatives = sorted((s for s, e in zip(scores, examples, strict=True)  # concerns: where parse() hears the model
                         if not e.crisis and e.category and len(strip_noise(e.text)) >= MODEL_MIN_CHARS
-                        and not settled(e.text)),
+                        and not quiets_model(e.text)),
                        reverse=True)
 
     def lowest_within(share: float) -> float:
@@ -182,7 +182,7 @@ def measure(examples: list[Example], scores: list[float], categories: Iterable[s
     for example, score, category in zip(examples, scores, categories, strict=True):
         rules = crisis_signals(example.text)
         learned = score >= model.crisis_threshold and len(strip_noise(example.text)) >= MODEL_MIN_CHARS \
-            and not settled(example.text)
+            and not quiets_model(example.text)
         flagged = bool(rules) or learned
         if example.crisis:
             figures.crises += 1

@@ -31,6 +31,8 @@ _IDEOLOGY = re.compile(
     r"|习近平新时代中国特色社会主义思想概论)(?!教师|老师|教研|骨干|集体备课|备课会)"
 )
 _ATTEND = re.compile(r"听了|去听|旁听|听课|全程听|听.{0,10}(?:课|讲)|观摩|随堂|后排|后面听|督导|巡课|查课|评课|听讲")
+# A teacher named just before the listening verb listened (吴昊老师也来听了), not the sender.
+_LISTENER = re.compile(r"\s*(?:老师|辅导员|教授|讲师)?\s*(?:也|都|全程)*(?:来|去|在|到)?了?(?:后面|后排|现场|教室|台下)?")
 _TEACH = re.compile(r"给.{0,12}(?:上|讲)|讲授|授课|主讲|讲了|上了|开讲|讲完|上完|讲的|上的|我讲|承担|讲了?[一两几]?(?:次|堂|节)")
 _FRONTLINE = re.compile(r"一线|值守|驻点|蹲点|坐班|值班|驻守|蹲守|驻楼")
 _TALK_VERB = re.compile(r"约谈|面谈|谈心|谈话|谈了|谈|聊|交流|座谈|沟通|指导|帮扶|见面|汇报|碰了|碰头|开了个?小?会")
@@ -92,7 +94,7 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "club",
         re.compile(
-            r"社团|协会|学生会(?!议)|研究生会|俱乐部|艺术团|合唱团|舞蹈队|乐队|校队|球队|记者团|记者站|广播站|电视台|服务队|(?<!军)训练|英语角|社联|科协"
+            r"社团|协会|学生会(?!议)|研究生会|俱乐部|艺术团|合唱团|舞蹈队|乐队|校队|球队|记者团|记者站|广播站|电视台|服务队|(?<!军)训练|[\u4e00-\u9fff]语角|社联|科协"
             rf"|{_CLUB_SUFFIX}"
         ),
     ),
@@ -169,7 +171,7 @@ def classify_contact(
     companions = [m for m, role in roles if role == COMPANION]
     course = next((m for m in _IDEOLOGY.finditer(text) if _outside(m.start(), talk_zones)), None)
     if course is not None:
-        if _ATTEND.search(text) or hosts:
+        if hosts or any(not _listened(text, m.start(), mentions) for m in _ATTEND.finditer(text)):
             return Contact("mentee_activity", None) if hosts or partners else Contact("face_to_face", "classroom")
         if not (partners and _TALK_VERB.search(text) and not _TEACH.search(text)):
             return Contact("ideology_lecture", None)
@@ -182,6 +184,8 @@ def classify_contact(
         return Contact("mentee_talk", None)
     if companions and "班会" in text:
         return Contact("mentee_activity", None)  # the class meeting of the counselor who came: theirs
+    if companions and venue is None and not _found(_STUDENTS, text, talk_zones) and _TALK_VERB.search(text):
+        return Contact("mentee_talk", None)  # 和赵磊在办公室聊了一个小时: nobody else to come along to
     if venue is not None:
         return Contact("face_to_face", venue)
     if _STUDENTS.search(text):
@@ -228,6 +232,11 @@ def _teacher_roles(
     if linked:
         return linked
     return [(m, role) for m, role in roles if role == PARTNER and any(p.is_mentee_like for p in m.people)]
+
+
+def _listened(text: str, at: int, mentions: Sequence[Mention]) -> bool:
+    """Tell whether the listening at `at` is a named teacher's (吴昊老师也来听了), not the sender's."""
+    return any(m.end <= at and _LISTENER.fullmatch(text, m.end, at) for m in mentions)
 
 
 def _zones(text: str, opener: re.Pattern[str]) -> list[tuple[int, int]]:

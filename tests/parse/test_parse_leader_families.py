@@ -108,6 +108,54 @@ UNDO_AND_TICKETS: list[Case] = [
     ("penghao01", "第88号反映已答复", {"intent": "reply_concern", "ticket": 88}),
 ]
 
+# Someone invited to a place (约…到办公室, 叫…来我这儿) or met there alone is talked with; an appointment is no talk yet.
+INVITED_OR_MET_AT_A_PLACE: list[Case] = [
+    ("sunlixin01", "昨天约李文博到学院会议室坐了坐 聊了聊备课", {"kind": "mentee_talk", "date": "2026-11-24", "counterparts": ["liwenbo01"]}),
+    ("fengxuesong01", "今天上午和马丽娜在办公室谈了半小时", {"kind": "mentee_talk", "counterparts": ["malina01"]}),
+    ("cuiguilan01", "周一叫袁芳来我这儿谈了谈", {"kind": "mentee_talk", "date": "2026-11-23", "counterparts": ["yuanfang01"]}),
+    ("qianzhenhua01", "约了刘洋，下周二到办公室谈", {"intent": "unknown"}),
+    ("konglingjun01", "约上蔡明一起到女生宿舍看了看", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["caiming01"]}),
+]
+# Whoever planned, coached or gave the activity ran it, like 组织的.
+HOST_IN_OTHER_WORDS: list[Case] = [
+    ("lihongmei01", "参加了黄晓燕策划的团日活动", {"kind": "mentee_activity", "counterparts": ["huangxiaoyan01"]}),
+    ("leizhenyu01", "昨晚去看了谢飞指导的学生辩论赛", {"kind": "mentee_activity", "date": "2026-11-24", "counterparts": ["xiefei01"]}),
+    ("taoyong01", "旁听了韩冰主讲的心理健康课", {"kind": "mentee_activity", "counterparts": ["hanbing01"]}),
+]
+# A counselor's own report of a problem answered or solved is a report, not a problem raised.
+A_PROBLEM_HANDLED_IS_REPORTED: list[Case] = [
+    ("wuting01", "晚上在年级群里回答了同学们关于补考的问题", {"kind": "online"}),
+    ("chenjing01", "下午去宿舍帮学生处理了空调的问题", {"kind": "face_to_face", "venue": "dorm"}),
+    ("chenjing01", "宿舍空调的问题一直没人处理 希望后勤尽快来修", {"intent": "concern", "category": "life"}),
+]
+
+# A teacher who listened to the sender's own lecture came along; the sender still taught it. A 语角 is a club.
+LISTENED_TO_THE_SENDER_AND_CORNERS: list[Case] = [
+    ("zhouhaitao01", "周一给电气2201讲了思政课 吴昊也来听了", {"kind": "ideology_lecture", "date": "2026-11-23", "counterparts": ["wuhao01"]}),
+    ("wuzhiqiang01", "上了一次形势与政策 徐文静老师在后排听", {"kind": "ideology_lecture", "counterparts": ["xuwenjing01"]}),
+    ("zhonghua01", "昨晚去了德语角 跟同学们聊了会儿", {"kind": "face_to_face", "venue": "club", "date": "2026-11-24"}),
+]
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), LISTENED_TO_THE_SENDER_AND_CORNERS)
+def test_a_teacher_who_listened_to_the_sender_and_language_corners(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), INVITED_OR_MET_AT_A_PLACE)
+def test_someone_invited_to_a_place_is_talked_with(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), HOST_IN_OTHER_WORDS)
+def test_who_planned_or_coached_an_activity_ran_it(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), A_PROBLEM_HANDLED_IS_REPORTED)
+def test_a_counselors_problem_handled_is_a_report(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
 
 @pytest.mark.parametrize(("sender", "text", "expect"), TALK_IN_EVERYDAY_WORDS)
 def test_talk_with_a_linked_counselor_in_everyday_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
