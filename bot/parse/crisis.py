@@ -105,6 +105,9 @@ _FAMILIES: dict[str, str] = {
         r"(?:吞|吃|服|喝)(?:了|下)?(?:很多|好多|半瓶|一瓶|一整瓶|一大?把|一整?板|两板|一堆|大量|整瓶|全部|一整?盒)[^,。!?]{0,6}(?:药|安眠药|药片|感冒药|止痛药|布洛芬|退烧药|安定|褪黑素|氯硝西泮|阿普唑仑|地西泮|头孢)",
         r"(?:一整?板|两板|一整?瓶|半瓶|一整?盒|一大?把)[^,。!?]{0,6}(?:药|安眠药|药片|感冒药|止痛药|布洛芬|退烧药|安定|褪黑素|氯硝西泮|阿普唑仑|地西泮)[^,。!?]{0,3}(?:吞|吃|喝)(?:了|下去|掉)",
         r"(?:吞|服)(?:了|服)?(?:大量)?(?:药物|药)|药物过量|服药过量|吞药|安眠药[^,。!?]{0,6}(?:吃了|吞了|好困)|(?:白酒|酒)[^,。!?]{0,10}(?:一大?把|很多)[^,。!?]{0,4}药",
+        # An attempt just made, told without the word: 用绳子试了一下, 没死成, 下次选更高的地方.
+        r"没死成|死不成|没死掉|(?:(?<!跳)绳|绳套|围巾|皮带|数据线|刀片|药|煤气|炭|吊)[^。!?]{0,10}试(?:了|过)|试(?:着|了|过)[^。!?]{0,8}(?:绳套|绳子|上吊|勒|割腕|吞药)",
+        r"(?:(?<!跳)绳|药|刀|吊|割|(?<!跳)跳(?!绳|远|高)|勒)[^。!?]{0,16}差一?点(?:儿)?就(?:成功|死)|(?:下次|这次)[^。!?]{0,6}(?:选|找|换|吃|多吃)[^。!?]{0,4}(?:更高|更多|更狠)",
     )),
     # Hopelessness and being a burden, tied to a time or a limit.
     "hopeless": "|".join((
@@ -183,6 +186,8 @@ _ACCIDENT = re.compile(
 )
 _TREATED = re.compile(r"包扎|创可贴|碘伏|消毒|止住了|冲了?凉水|冰敷|涂了|擦了药|上了药|处理(?:过|好)?了|缝了[几两三]?针|打了破伤风")
 _ON_PURPOSE = re.compile(r"自己|自残|故意|停不下来|忍不住")
+# A one-off fault already over, told to get something repaired: 插座冒过一次烟, 热水器冒烟了一次.
+_ONCE = re.compile(r"(?:冒|起|着|打)(?:过|了)?(?:一|两|几)?次?(?:烟|火花?)(?:了)?[^,。!?]{0,2}(?:一|两|几)次|(?:冒|起|着)过(?:一次|两次|几次)?(?:烟|火)")
 _ENDS = ("。", "!", "?", "\n")
 
 
@@ -292,5 +297,5 @@ def _discounted(family: str, sentence: str, text: str, words: str) -> bool:
     if family == "wish" and _WEAK_WISH.fullmatch(words) and hyperbolic(text):
         return True
     if family in SAFETY_FAMILIES:
-        return bool(_RESOLVED.search(text)) or _acted_or_feared(sentence)
+        return bool(_RESOLVED.search(text) or _ONCE.search(sentence)) or _acted_or_feared(sentence)
     return settled(text) or bool(_FRAME.search(sentence))

@@ -178,3 +178,29 @@ def test_category_words_for_chemicals_service_schemes_and_prevention(text: str, 
 )
 def test_counted_pills_mean_a_plan_only_in_a_handful(text: str, crisis: bool) -> None:
     assert assess(text).crisis is crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前天用皮带在床架上试过一次，没成",
+        "刀片试过了，就是下不去手，明天再试",
+        "昨天的药没吃够，没死成",
+        "这次从三楼没摔死，下次换个更高的",
+    ],
+)
+def test_an_attempt_told_without_the_word_is_a_crisis(text: str) -> None:
+    assert assess(text).risk == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "试了一下番茄钟，差一点就成功坚持了一整天",
+        "跳高试了好几次 差点就成功过杆",
+        "实验室的烘箱冒过一次烟 想申请换一台",
+        "宿舍的吹风机打过火花 能不能统一换新的",
+    ],
+)
+def test_a_near_success_or_a_one_off_fault_is_no_crisis(text: str) -> None:
+    assert assess(text).risk != "crisis"
