@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.cards.clicks import CardHandler, step_tapped
 from bot.context import Context
 from bot.messages import EVENT, Incoming, Reply
-from bot.roles import LEADER_ROLES, STUDENT
+from bot.roles import LEADER_ROLES, MENTEE_ROLES, STUDENT
 from bot.routing import Route, Step
 from handlers import binding, concerns, confirm, contacts, events, pauses, progress
 from handlers.help import show_help
@@ -31,6 +31,7 @@ ROUTES: list[Route] = [
     Route(contacts.edit_last, roles=LEADER_ROLES, when=contacts.is_edit),
     Route(contacts.undo_last, intents=("undo",), roles=LEADER_ROLES),
     Route(contacts.log_contact, intents=("log_contact",), roles=LEADER_ROLES),
+    Route(contacts.report_by_staff, intents=("log_contact",), roles=MENTEE_ROLES),
     Route(progress.show_progress, intents=("progress",), roles=LEADER_ROLES),
     Route(progress.show_digest, intents=("digest",)),
     Route(show_help, intents=("help",)),

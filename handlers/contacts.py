@@ -61,6 +61,12 @@ def log_contact(msg: Incoming, ctx: Context) -> Reply:
     return advance(draft, choices, near, ctx)
 
 
+def report_by_staff(msg: Incoming, ctx: Context) -> Reply:
+    """Answer a counselor's or teacher's report of their own work: only leaders' contacts are recorded (N1–N8)."""
+    return Reply.of("收到。联系记录由学校领导登记，您自己的日常工作不需要在这里记录；领导记录了与您的谈话后，"
+                    "我会请您确认（N20）。如有问题或建议，直接发给我即可，我会转给与您联系的领导。")
+
+
 def advance(draft: Draft, choices: list[list[str]], near: list[list[str]], ctx: Context,
             ask_mentee: bool = True) -> Reply:
     """Ask the next open question about a draft (a card, or typed numbers), or store it when nothing is open.

@@ -182,3 +182,10 @@ def test_unknown_sender_stores_nothing(roster_deps: Deps) -> None:
     with roster_deps.sessions() as db:
         assert db.scalars(select(Contact)).all() == []
         assert db.scalars(select(InboundMessage)).all() == []
+
+
+@pytest.mark.parametrize("text", ["晚上在班级微信群里回答学生的问题", "今天去3号楼看了看学生", "下午开了个班会"])
+def test_a_counselors_own_work_report_is_answered_not_stored(roster_deps: Deps, text: str) -> None:
+    reply = Simulator(roster_deps, "wangli01").at("2026-11-25T20:00").say(text)
+    assert "联系记录由学校领导登记" in reply and "没有看懂" not in reply
+    assert contacts(roster_deps, "wangli01") == []
