@@ -28,12 +28,16 @@ SECRET = "test-secret"
 OFFICIAL_APP_ID = "wx0fficia1test0001"
 OFFICIAL_TOKEN = "official-token"
 OFFICIAL_AES_KEY = "b" * 43
+# Long enough that a test machine stalled for seconds still answers passively; tests of the budget
+# itself (slow replies through the outbox, a re-send held at the end) set their own.
+REPLY_BUDGET_SECONDS = 30.0
 
 
 def with_wecom(deps: Deps, **overrides: object) -> Deps:
     """The same storage with the test WeCom app configured."""
     wecom = replace(WecomSettings(corp_id=CORP_ID, agent_id=AGENT_ID, secret=SECRET, token=TOKEN,
-                                  encoding_aes_key=AES_KEY), **overrides)  # type: ignore[arg-type]
+                                  encoding_aes_key=AES_KEY, reply_budget_seconds=REPLY_BUDGET_SECONDS),
+                    **overrides)  # type: ignore[arg-type]
     return Deps(settings=replace(deps.settings, wecom=wecom), engine=deps.engine, sessions=deps.sessions,
                 clock=deps.clock, _redis=deps.redis)
 
