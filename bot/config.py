@@ -96,7 +96,7 @@ class ConcernSettings:
     resolve_days: int = 5  # working days
     escalate_after_hours: float = 24.0  # working hours between chase, department head and leader in charge
     hotlines: tuple[str, ...] = ("心理援助热线 12356", "紧急情况 报警 110 / 急救 120")
-    on_duty: tuple[str, ...] = ()  # userids alerted in a crisis; empty: the roster's admins
+    on_duty: tuple[str, ...] = ()  # the crisis duty list ([crisis] steps' on_duty); console access: else the admins
     rate_limit_count: int = 5  # concerns one person may raise per window
     rate_limit_window_minutes: int = 60
     abuse_repeat_count: int = 2  # marked (spam/insult) messages in a day after which nobody is paged
