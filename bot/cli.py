@@ -34,6 +34,7 @@ COMMAND_MODULES: list[str] = ["bot.cli_records", "bot.cli_concerns", "bot.cli_we
 COMMAND_MODULES.append("bot.cli_privacy")  # person export/erase, audit verify, keys, retention (issue 19)
 COMMAND_MODULES.append("bot.cli_reports")  # the province's report and a leader's record (issue 20)
 COMMAND_MODULES.append("bot.cli_understanding")  # retrain the crisis and category model (issue 12)
+COMMAND_MODULES.append("bot.cli_jobs")  # run the due jobs once at a moment (issue 14)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,7 +96,7 @@ class ConcernSettings:
     resolve_days: int = 5  # working days
     escalate_after_hours: float = 24.0  # working hours between chase, department head and leader in charge
     hotlines: tuple[str, ...] = ("心理援助热线 12356", "紧急情况 报警 110 / 急救 120")
-    on_duty: tuple[str, ...] = ()  # userids alerted in a crisis; empty: the roster's admins
+    on_duty: tuple[str, ...] = ()  # the crisis duty list ([crisis] steps' on_duty); console access: else the admins
     rate_limit_count: int = 5  # concerns one person may raise per window
     rate_limit_window_minutes: int = 60
     abuse_repeat_count: int = 2  # marked (spam/insult) messages in a day after which nobody is paged
@@ -104,6 +104,18 @@ class ConcernSettings:
     group_min_people: int = 3  # N14: different people with similar concerns make a common problem
     group_window_days: int = 14
     group_similarity: float = 0.6  # 0..1, how alike two concerns' texts must be to group them
+
+
+@dataclass(frozen=True)
+class CrisisSettings:
+    """Crisis cases (issue 14): how long an alert waits for "我来处理" and whom each escalation step pages."""
+
+    ack_minutes: int = 10  # minutes without an acknowledgement before the next step; quiet hours never apply
+    # One string per step, its targets separated by spaces: counselor (the student's), on_duty ([concerns]
+    # on_duty), office (the mental-health office's head), department_head (the department's 学工负责人),
+    # leader (`leaders` below), role:ROLE, or a userid.
+    steps: tuple[str, ...] = ("counselor on_duty office", "department_head", "leader")
+    leaders: tuple[str, ...] = ()  # userids of the leader in charge of student affairs; empty: leaders_in_charge
 
 
 # --- School calendar, rules, reminders, digest, scheduler (the rules capability) ---
@@ -171,6 +183,7 @@ class SchedulerSettings:
     digest_minutes: int = 10
     confirmations_minutes: int = 60
     concern_deadlines_minutes: int = 15
+    crisis_seconds: int = 30  # how often unacknowledged crisis alerts are checked for their next step
     evidence_minutes: int = 5
     report_minutes: int = 30
 
@@ -297,6 +310,7 @@ class Settings:
     official: OfficialSettings = field(default_factory=OfficialSettings)
     contacts: ContactSettings = field(default_factory=ContactSettings)
     concerns: ConcernSettings = field(default_factory=ConcernSettings)
+    crisis: CrisisSettings = field(default_factory=CrisisSettings)
     schools: tuple[SchoolEntry, ...] = ()
     # The rules capability: calendar, rules, reminders, digest, scheduler.
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
@@ -336,6 +350,7 @@ SECTIONS: dict[str, type] = {
     "official": OfficialSettings,
     "contacts": ContactSettings,
     "concerns": ConcernSettings,
+    "crisis": CrisisSettings,
 }
 TABLE_ARRAYS: dict[str, type] = {"schools": SchoolEntry}
 
@@ -501,6 +516,7 @@ def _validate(s: Settings) -> None:
     _validate_schedule(s)
     _validate_outbox(s)
     _validate_concerns(s.concerns)
+    _validate_crisis(s.crisis)
     _validate_privacy(s)
     codes = [s.app.school] + [e.code for e in s.schools]
     for i, entry in enumerate(s.schools):
@@ -541,6 +557,18 @@ def _validate_outbox(s: Settings) -> None:
         raise ConfigError("config: [outbox] poll_seconds must be between 0.2 and 10")
     if s.outbox.give_up_hours <= 0:
         raise ConfigError("config: [outbox] give_up_hours must be positive")
+
+
+def _validate_crisis(c: CrisisSettings) -> None:
+    """Refuse a crisis chain that cannot page anyone, naming the key."""
+    if c.ack_minutes <= 0:
+        raise ConfigError("config: [crisis] ack_minutes must be positive")
+    if not c.steps or not all(step.split() for step in c.steps):
+        raise ConfigError("config: [crisis] steps must list at least one step, each with at least one target")
+    for step in c.steps:
+        for target in step.split():
+            if target.startswith("role:") and not target[5:]:
+                raise ConfigError(f"config: [crisis] steps: {target!r} names no role")
 
 
 def _validate_concerns(c: ConcernSettings) -> None:

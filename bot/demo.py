@@ -28,6 +28,7 @@ from bot.schedule.semesters import assumed_semesters
 
 DEMO_ROSTER = Path(__file__).resolve().parent / "data" / "demo_roster.csv"
 DEMO_SCHOOL = "燕赵理工大学（演示）"
+DEMO_STUDENT_AFFAIRS_LEADER = "sunlixin01"  # 孙立新, 党委副书记: the crisis chain's last step in the demo
 
 
 def demo_semesters(today: date) -> tuple[SemesterEntry, ...]:
@@ -47,6 +48,7 @@ def demo_settings(base: Settings, port: int) -> Settings:
         wecom=demo_wecom(port),
         semesters=demo_semesters(date.today()),
         scheduler=replace(base.scheduler, evidence_minutes=1),  # a photo sent in the chat shows up soon
+        crisis=replace(base.crisis, leaders=base.crisis.leaders or (DEMO_STUDENT_AFFAIRS_LEADER,)),
     )
 
 
@@ -82,17 +84,20 @@ def prepare_demo(deps: Deps) -> int:
 def run_demo(base: Settings, port: int) -> int:
     """Prepare and serve the demo until interrupted."""
     from bot.emulator import emulator_bp
+    from bot.emulator.demo_clock import ShiftedClock
     from bot.emulator.demo_page import demo_index
     from bot.web import create_app
     from jobs.scheduler import start_background_scheduler
     from jobs.urgent import UrgentFlusher
 
     settings = demo_settings(base, port)
-    deps = Deps.build(settings)
+    clock = ShiftedClock()  # the emulator's ⏩ moves it on: a crisis escalates without waiting the minutes out
+    deps = Deps.build(settings, clock=clock)
     people = prepare_demo(deps)
     deps.on_urgent = UrgentFlusher(deps)  # crisis alerts reach the emulator at once
     app = create_app(settings, deps=deps)
     app.register_blueprint(emulator_bp)
+    app.extensions["demo_clock"] = clock
     app.view_functions["index"] = demo_index  # the demo's first page explains what to try
     for noisy in ("apscheduler", "werkzeug"):  # a line per outbox run and per inbox poll drowns the useful ones
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.messages import EVENT, Incoming, Reply
 from bot.roles import LEADER_ROLES, MENTEE_ROLES, STUDENT
 from bot.routing import Route, Step
-from handlers import binding, concerns, confirm, contacts, events, pauses, progress
+from handlers import binding, concerns, confirm, contacts, crisis, events, pauses, progress
 from handlers.help import show_help
 
 HELP_WORDS = ("帮助", "help", "?", "？", "使用说明", "菜单")
@@ -27,7 +27,9 @@ ROUTES: list[Route] = [
     Route(binding.issue_binding_code, roles=binding.ISSUERS, when=binding.is_code_request),
     *confirm.ROUTES,
     *pauses.ROUTES,
+    *crisis.ROUTES,
     *concerns.ROUTES_FIRST,
+    *crisis.ROUTES_CASE,
     Route(contacts.edit_last, roles=LEADER_ROLES, when=contacts.is_edit),
     Route(contacts.undo_last, intents=("undo",), roles=LEADER_ROLES),
     Route(contacts.log_contact, intents=("log_contact",), roles=LEADER_ROLES),
@@ -53,6 +55,7 @@ CARDS: dict[str, CardHandler] = {
     "ask": step_tapped(STEPS),
     **confirm.CARDS,
     **concerns.CARDS,
+    **crisis.CARDS,
     **pauses.CARDS,
 }
 

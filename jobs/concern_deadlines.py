@@ -1,6 +1,6 @@
 """Deadlines job: chase overdue tickets, then escalate — owner, then the office's head, then the
 leader in charge — each step once per missed deadline (a DB-unique ConcernEscalation row), through
-the outbox. Idempotent: a missed run catches up, a repeated run sends nothing twice.
+the outbox; crisis tickets follow their own chain in minutes instead (jobs/crisis_alerts.py). Idempotent: a missed run catches up, a repeated run sends nothing twice.
 
 Example: #153 (后勤管理处) has no answer 24 working hours after it was raised -> its owner is chased;
 24 working hours later the office's head is told; 24 more and the leader in charge is.
@@ -38,7 +38,7 @@ def chase_concern_deadlines(deps: Deps) -> int:
     with deps.sessions.begin() as db:
         for school in db.scalars(select(School)):
             outbox = Outbox(db, school, now, default_channel="wecom")
-            tickets = db.scalars(select(Concern).where(Concern.school_id == school.id,
+            tickets = db.scalars(select(Concern).where(Concern.school_id == school.id, Concern.crisis.is_(False),
                                                        Concern.status.not_in(tuple(CLOSED_STATUSES))))
             for concern in tickets:
                 taken += escalate(db, concern, now, deps.settings, outbox)

@@ -5,7 +5,8 @@ tables, run once at start and then on an interval, so whatever was missed during
 from the tables (not from APScheduler's misfire handling). The outbox is not a periodic job: its pump
 (jobs/outbox_pump.py) sends while rows are due and is woken when one is queued.
 
-Jobs: `reminders`, `digest`, `confirmations`, `concern-deadlines`, `evidence`, `report` (the monthly
+Jobs: `crisis` (unacknowledged crisis alerts escalate in minutes), `reminders`, `digest`, `confirmations`,
+`concern-deadlines`, `evidence`, `report` (the monthly
 progress report, N21) and `purge` (retention, daily at 03:00); plus the lease keeper and the outbox pump.
 """
 
@@ -15,21 +16,25 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial, wraps
+from functools import wraps
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.context import Deps
 from jobs.concern_deadlines import chase_concern_deadlines
 from jobs.confirmations import mark_unconfirmed_records
+from jobs.crisis_alerts import escalate_crisis_alerts
 from jobs.digest import send_weekly_digest
 from jobs.evidence import fetch_evidence
 from jobs.lease import Lease, LeaseKeeper, database_lock
+from jobs.outbox import flush_outbox
 from jobs.outbox_pump import Pump
 from jobs.purge import purge_expired
 from jobs.reminders import send_due_reminders
@@ -61,20 +66,38 @@ def make_keeper(deps: Deps) -> LeaseKeeper:
     return LeaseKeeper(Lease(deps.redis, deps.key("scheduler", "lease"), ttl), database_lock(deps.engine), ttl)
 
 
+def periodic_jobs(deps: Deps) -> list[tuple[str, Job, BaseTrigger]]:
+    """Return the periodic jobs with their ids and triggers, in the order they run."""
+    s = deps.settings.scheduler
+    every = IntervalTrigger
+    return [
+        ("crisis", escalate_crisis_alerts, every(seconds=s.crisis_seconds)),
+        ("reminders", send_due_reminders, every(minutes=s.reminders_minutes)),
+        ("digest", send_weekly_digest, every(minutes=s.digest_minutes)),
+        ("confirmations", mark_unconfirmed_records, every(minutes=s.confirmations_minutes)),
+        ("concern-deadlines", chase_concern_deadlines, every(minutes=s.concern_deadlines_minutes)),
+        ("evidence", fetch_evidence, every(minutes=s.evidence_minutes)),
+        ("report", send_reports, every(minutes=s.report_minutes)),
+        ("purge", purge_expired, CronTrigger(hour=3, timezone=deps.settings.tz)),
+    ]
+
+
 def register(scheduler: BaseScheduler, deps: Deps, held: Callable[[], bool] | None = None) -> None:
     """Add the periodic jobs with explicit ids; with `held`, only the lease holder runs them."""
-    s = deps.settings.scheduler
     start = deps.clock()  # run each job once at start: catch up whatever was missed
     guard: Callable[[Job], Job] = (lambda fn: leader_only(fn, held)) if held else (lambda fn: fn)
-    add = partial(scheduler.add_job, args=[deps], replace_existing=True, coalesce=True, max_instances=1,
-                  next_run_time=start)
-    add(guard(send_due_reminders), "interval", minutes=s.reminders_minutes, id="reminders")
-    add(guard(send_weekly_digest), "interval", minutes=s.digest_minutes, id="digest")
-    add(guard(mark_unconfirmed_records), "interval", minutes=s.confirmations_minutes, id="confirmations")
-    add(guard(chase_concern_deadlines), "interval", minutes=s.concern_deadlines_minutes, id="concern-deadlines")
-    add(guard(fetch_evidence), "interval", minutes=s.evidence_minutes, id="evidence")
-    add(guard(send_reports), "interval", minutes=s.report_minutes, id="report")
-    add(guard(purge_expired), CronTrigger(hour=3, timezone=deps.settings.tz), id="purge")
+    for job_id, fn, trigger in periodic_jobs(deps):
+        scheduler.add_job(guard(fn), trigger, args=[deps], id=job_id, replace_existing=True, coalesce=True,
+                          max_instances=1, next_run_time=start)
+
+
+def run_due_jobs(deps: Deps) -> dict[str, int]:
+    """Do once what a scheduler starting at `deps.clock()` does first (`contactbot jobs run`): every job, in
+    order — each is idempotent and takes only what is due from our tables — then send the outbox's due
+    rows. Return what each handled, by job id ("outbox": rows sent)."""
+    done = {job_id: fn(deps) for job_id, fn, _ in periodic_jobs(deps)}
+    done["outbox"] = flush_outbox(deps)
+    return done
 
 
 @dataclass

@@ -4,8 +4,7 @@ only). The console's access matrix (bot/console/access.py) and the chat's "æŸ¥æ˜
 
 On the case: the student's counselor, the ticket's owner, the on-duty list (`[concerns] on_duty`, else
 the roster's admins), the mental-health office (`[privacy] mental_health_office`, else the office
-`route_mental` names), and whoever acknowledged the case (`case_acknowledgers`: crisis cases and their
-acknowledgement come with issue 14, and join the decision there).
+`route_mental` names), and whoever acknowledged the crisis case (`case_acknowledgers`, issue 14).
 
 Example: `Cases.load(db, settings, counselor.id).on_case(concern)` is True for the student's counselor.
 """
@@ -14,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.concerns.models import CrisisCase
 from bot.concerns.routing import office_for, people_by_userid, people_with_role
 from bot.config import Settings
 from bot.models import Concern, Person, School
@@ -30,8 +31,11 @@ def is_sensitive(concern: Concern) -> bool:
 
 
 def case_acknowledgers(db: Session, concern: Concern) -> set[int]:
-    """Return the ids of the people who acknowledged a crisis case (none until issue 14 builds cases)."""
-    return set()
+    """Return the ids of the people who acknowledged a crisis case (its owner; none for other tickets)."""
+    if not concern.crisis:
+        return set()
+    found = db.scalar(select(CrisisCase.acknowledged_by).where(CrisisCase.concern_id == concern.id))
+    return {found} if found is not None else set()
 
 
 def on_duty_people(db: Session, school: School, settings: Settings) -> list[Person]:

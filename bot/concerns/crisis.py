@@ -1,9 +1,12 @@
-"""The crisis fast path: a message that signals self-harm, suicide or danger to life is answered at
-once with support and hotlines, and alerts go out through the outbox right away — to the on-duty
-contacts (config; default the roster's admins), the student's counselor and the ticket's owner.
+"""The crisis fast path: a message that signals self-harm, suicide or danger to life opens a crisis case
+(bot/concerns/crisis_case.py), is answered at once with the words that fit who wrote, and the first step
+of the escalation chain (bot/concerns/crisis_chain.py: the student's counselor, the on-duty list, the
+mental-health office) is paged right away with an alert card to acknowledge ("我来处理").
 
-Example: "真的不想活了 什么都做不好" -> "你愿意说出来很重要……心理援助热线 12356 ……" and alerts.
-Violence, fire or a medical emergency is category safety and puts 110 / 119 / 120 first.
+Example: "真的不想活了 什么都做不好" -> "你愿意说出来很重要……心理援助热线 12356 ……" and alerts;
+"室友说今晚要从楼顶跳下去" -> what to do now (stay with them, tell the dorm manager, 110/120) and "TA 现在在哪里？".
+Violence, fire or a medical emergency is category safety and puts 119 / 110 / 120 first.
+What the writer sends next joins the case and goes to whoever acknowledged it (`pass_on`).
 The alert and the audit log name the signals that fired (bot/parse/assess.py), never the words.
 Anonymous senders stay anonymous in the alert; an admin can reveal who it is, which is logged.
 Rate limits and abuse marks never hold a crisis back.
@@ -20,13 +23,16 @@ from sqlalchemy import select
 
 from bot.audit import record
 from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
+from bot.concerns.crisis_case import alert_card, case_of, open_case
+from bot.concerns.crisis_chain import alerted_people, send_step
 from bot.concerns.history import add_history
-from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head, on_duty
+from bot.concerns.models import CrisisCase
+from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head
 from bot.concerns.senders import raised_by, set_sender
 from bot.concerns.tickets import create_ticket, staff_channel
 from bot.context import Context
 from bot.messages import Reply
-from bot.models import Concern, ConcernMessage, Person
+from bot.models import Concern, Person
 from bot.roles import STUDENT
 
 REOPEN_WINDOW = timedelta(hours=24)  # further crisis messages within a day join the same ticket
@@ -40,48 +46,103 @@ SIGNAL_ZH = {
 WHO_ZH = {"self": "本人", "other": "他人转述"}
 
 
-def support_text(ctx: Context, concern: Concern) -> str:
-    """Return the support answer with the hotlines from config (what the person reads at once)."""
+def crisis_kind(category: str, signals: tuple[str, ...]) -> str:
+    """Return who wrote what: "emergency" (fire, violence, a medical emergency: category safety or an
+    emergency signal, e.g. heavy bleeding), "other" (someone reports another person at risk and nothing
+    speaks of the writer), else "self"."""
+    if category == "safety" or any(signal.startswith("emergency:") for signal in signals):
+        return "emergency"
+    whos = {signal.partition(":")[2] for signal in signals}
+    return "other" if "other" in whos and "self" not in whos else "self"
+
+
+def support_text(ctx: Context, concern: Concern, kind: str = "self") -> str:
+    """Return what the writer reads at once: support and 12356 for the person at risk, what to do now for
+    someone reporting another, the emergency numbers first for an emergency."""
     lines = list(ctx.settings.concerns.hotlines)
     if concern.category == "safety":  # violence, fire, a medical emergency: the emergency numbers first
         lines.insert(0, EMERGENCY_NUMBERS)
     hotlines = "\n".join(f"· {line}" for line in lines)
+    n = concern.number
     if STUDENT not in ctx.sender.roles:  # staff often report someone else's danger: say what was done
-        return (f"已紧急通知学校值班人员和心理健康教育中心（编号 #{concern.number}），他们会马上跟进。\n"
+        return (f"已紧急通知学校值班人员和心理健康教育中心（编号 #{n}），他们会马上跟进。\n"
                 f"如有生命危险，请立即拨打：\n{hotlines}\n"
                 "如果是您自己感到撑不下去，请告诉身边信任的人，也可以继续在这里说。")
     hidden = f"\n你选择了匿名。{REVEAL_NOTICE}" if concern.anonymous else ""
+    if kind == "emergency":
+        return (f"请立即拨打：火警 119 · 报警 110 · 急救 120，说清楚具体位置（楼号、房间号）。\n"
+                "先离开危险的地方，保护好自己；有人受伤或没有呼吸，打 120 并按接线员的指导做。\n"
+                f"学校值班老师已经收到紧急通知（编号 #{n}），会马上处理。\n"
+                f"请告诉我：现在在哪里（楼号、房间号或具体位置）？情况怎么样了？你的回复会立即转给处理老师。{hidden}")
+    if kind == "other":
+        return ("谢谢你告诉我们，这很重要。学校值班老师和辅导员已经收到紧急通知"
+                f"（编号 #{n}），会马上处理。现在请你：\n"
+                "1. 如果可以，陪在 TA 身边，或一直和 TA 保持电话联系，不要让 TA 一个人待着；\n"
+                "2. 马上告诉宿舍管理员（宿管）或身边的老师、同学；\n"
+                "3. 如有生命危险，立即拨打 110 / 120，并说清楚 TA 在哪里。\n"
+                "请直接回复：TA 现在在哪里（楼号、房间号或具体位置）？你的回复会立即转给处理老师。\n"
+                f"你也可以拨打心理援助热线 12356，问问怎样帮助 TA。{hidden}")
     return (
         "你愿意说出来，这很重要。你现在不是一个人，我们非常在乎你的安全。\n"
         "学校值班老师和你的辅导员已经收到通知，会尽快联系你。\n"
         f"如果此刻有危险，请马上拨打：\n{hotlines}\n"
         "也可以告诉身边信任的人，请他们陪着你。愿意的话，继续在这里告诉我你在哪里、现在怎么样了。"
-        f"\n（编号 #{concern.number}）{hidden}"
+        f"\n（编号 #{n}）{hidden}"
     )
 
 
 def handle_crisis(ctx: Context, text: str, anonymous: bool, category: str = "mental",
                   signals: tuple[str, ...] = ()) -> Reply:
-    """Open (or add to) a crisis ticket, queue the alerts now, and answer with support and hotlines."""
+    """Open (or add to) a crisis case, page its first step now, and answer with the words that fit who wrote."""
     concern = ctx.db.scalar(
         select(Concern).where(raised_by(ctx.db, ctx.sender), Concern.crisis.is_(True),
                               Concern.status != "resolved", Concern.created_at >= ctx.now - REOPEN_WINDOW)
         .order_by(Concern.id.desc()).limit(1)
     )
-    if concern is None:
+    case = case_of(ctx.db, concern) if concern is not None else None
+    concern_was_open = concern is not None and case is not None
+    answer = ""
+    if concern is None or case is None:
         concern = create_ticket(ctx, text, category, anonymous, crisis=True, routing=crisis_routing(ctx))
-        message_id = ctx.db.scalar(select(ConcernMessage.id).where(ConcernMessage.concern_id == concern.id)
-                                   .order_by(ConcernMessage.id).limit(1))
+        case = open_case(ctx.db, concern, crisis_kind(concern.category, signals), ctx.now)
+        send_step(ctx.db, ctx.outbox, case, concern, 0, ctx.now, ctx.settings,
+                  alert_card(case, concern, alert_text(concern, ctx.sender, text, signals), 0, ctx.settings),
+                  channel=staff_channel(ctx.channel))
     else:
         if anonymous and not concern.anonymous:
             concern.anonymous = True
             set_sender(ctx.db, concern, ctx.sender)
-        message_id = add_history(ctx.db, concern, "sender", text, ctx.now, ctx.sender).id
-    alert(ctx, concern, text, message_id or 0, signals)
+        pass_on(ctx, case, concern, text, signals)
+        answer = passed_on_text(ctx, case, concern)
     record(ctx.db, school_id=ctx.school.id, actor="system", action="concern.crisis",  # never the (maybe anonymous) sender
            target=f"#{concern.number}", at=ctx.now,
            detail={"risk": "crisis", "category": concern.category, "signals": list(signals)})
-    return Reply.of(support_text(ctx, concern))
+    return Reply.of(answer if concern_was_open else support_text(ctx, concern, case.kind))
+
+
+def passed_on_text(ctx: Context, case: CrisisCase, concern: Concern) -> str:
+    """Return what the writer reads when a further message was passed on to the people on the case."""
+    owner = ctx.db.get(Person, case.acknowledged_by) if case.acknowledged_by else None
+    to = f"正在处理的{owner.name}老师" if owner is not None else "学校值班老师"
+    return f"已转给{to}（#{concern.number}），老师会尽快联系你。如果此刻有危险，请马上拨打 110 / 120。"
+
+
+def pass_on(ctx: Context, case: CrisisCase, concern: Concern, text: str, signals: tuple[str, ...] = ()) -> list[str]:
+    """Add what the writer sent next to the case and pass it on at once: to whoever acknowledged it, else to
+    everyone paged so far. Return the userids told."""
+    message = add_history(ctx.db, concern, "sender", text, ctx.now, ctx.sender)
+    owner = ctx.db.get(Person, case.acknowledged_by) if case.acknowledged_by else None
+    told = [owner.userid] if owner is not None else alerted_people(ctx.db, case)
+    who = "提问人（匿名）" if concern.anonymous else f"提问人{sender_label(concern, ctx.sender)}"
+    lines = [f"【紧急·#{concern.number} 新消息】{who}：{text}"]
+    if signals:
+        lines.append(f"识别依据：{signals_text(signals)}")
+    lines.append(f"回复提问人请发“回复#{concern.number} 内容”；结案请发“结案#{concern.number} 结果”。")
+    for userid in told:
+        ctx.outbox.send(userid, Reply.of("\n".join(lines)), purpose="crisis_followup", urgent=True,
+                        channel=staff_channel(ctx.channel),
+                        dedupe_key=f"concern:{ctx.school.id}:{concern.number}:crisis:{message.id}:{userid}")
+    return told
 
 
 def signals_text(signals: tuple[str, ...]) -> str:
@@ -101,21 +162,10 @@ def crisis_routing(ctx: Context) -> Routing:
     return Routing(office=office, owner=office_head(ctx.db, ctx.school, office), counselor=counselor)
 
 
-def alert_recipients(ctx: Context, concern: Concern) -> list[Person]:
-    """Return who is alerted: on-duty contacts, the sender's counselors and the ticket's owner."""
-    people = on_duty(ctx.db, ctx.school, ctx.settings) + crisis_counselors(ctx.db, ctx.sender)
-    if concern.owner_id:
-        owner = ctx.db.get(Person, concern.owner_id)
-        if owner is not None:
-            people.append(owner)
-    unique = {p.id: p for p in people if p.id != ctx.sender.id}
-    return list(unique.values())
-
-
-def alert_text(concern: Concern, sender: Person, text: str, signals: tuple[str, ...] = ()) -> str:
+def alert_text(concern: Concern, sender: Person | None, text: str, signals: tuple[str, ...] = ()) -> str:
     """Return the alert staff receive; an anonymous sender is not named, and reveal is explained."""
     who = sender_label(concern, sender)
-    if not concern.anonymous:
+    if not concern.anonymous and sender is not None:
         who += f"，账号 {sender.userid}"
     kind = "安全紧急情况" if concern.category == "safety" else "心理危机"
     lines = [f"【紧急·危机预警】#{concern.number}（{kind}）", f"提问人：{who}", f"原话：{text}",
@@ -125,21 +175,7 @@ def alert_text(concern: Concern, sender: Person, text: str, signals: tuple[str, 
     if concern.anonymous:
         lines.insert(2, "提问人要求匿名。如确需查明身份以保障其安全，处置人员可发“查明身份#"
                         f"{concern.number} 原因”（原因会被记录并告知辅导员和值班人员）。")
-    lines.append(f"处理情况请回复“回复#{concern.number} 内容”。")
     return "\n".join(lines)
-
-
-def alert(ctx: Context, concern: Concern, text: str, message_id: int, signals: tuple[str, ...] = ()) -> int:
-    """Queue a crisis alert to every recipient now (outbox rows due immediately); return how many."""
-    channel = staff_channel(ctx.channel)
-    note = alert_text(concern, ctx.sender, text, signals)
-    count = 0
-    for person in alert_recipients(ctx, concern):
-        row = ctx.outbox.send(person.userid, Reply.of(note), purpose="crisis_alert", channel=channel,
-                              dedupe_key=f"concern:{ctx.school.id}:{concern.number}:crisis:{message_id}:{person.userid}",
-                              urgent=True)  # sent right after the commit, not at the next outbox run
-        count += row is not None
-    return count
 
 
 def watch_notice(ctx: Context, concern: Concern, signals: tuple[str, ...]) -> bool:

@@ -1,5 +1,7 @@
 """`contactbot concerns export`: one row per ticket — number, category, status, owner, dates, text,
-replies, and the sender, or nothing identifying for an anonymous one.
+replies, and the sender, or nothing identifying for an anonymous one; a crisis ticket also its case's
+state, kind, owner (who acknowledged it), the moment of each step, its outcome and how many chain steps
+were paged.
 
 Example: `contactbot concerns export --format xlsx -o concerns.xlsx`.
 """
@@ -11,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.concerns.models import CrisisCase, CrisisStep
 from bot.concerns.render import RATING_ZH, STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH
 from bot.config import Settings
@@ -21,10 +24,13 @@ from bot.models import Concern, Person, School
 
 FIELDS = ("number", "category", "category_zh", "status", "status_zh", "owner_office", "owner", "anonymous",
           "crisis", "abuse", "created_at", "first_response_due", "first_response_at", "resolve_due", "resolved_at",
-          "rating", "text", "replies", "sender_userid", "sender_name", "sender_class", "sender_department")
+          "rating", "text", "replies", "sender_userid", "sender_name", "sender_class", "sender_department",
+          "crisis_state", "crisis_kind", "crisis_owner", "crisis_alerted_at", "crisis_acknowledged_at",
+          "crisis_contacted_at", "crisis_closed_at", "crisis_outcome", "crisis_steps_sent")
 HEADERS_ZH = ("编号", "类别", "类别（中文）", "状态", "状态（中文）", "负责部门", "负责人", "匿名", "危机", "标记",
               "提出时间", "首次答复期限", "首次答复时间", "办结期限", "办结时间", "评价", "内容", "处理记录",
-              "提问人账号", "提问人姓名", "提问人班级", "提问人部门")
+              "提问人账号", "提问人姓名", "提问人班级", "提问人部门",
+              "危机个案状态", "危机类型", "认领人", "预警时间", "认领时间", "联系时间", "结案时间", "结案结果", "已通知级数")
 ROLE_ZH = {"sender": "提问人", "staff": "处理人", "system": "系统"}
 
 
@@ -38,7 +44,13 @@ def concern_rows(db: Session, school: School, settings: Settings) -> Iterator[di
     def at(value: Any) -> str | None:
         return value.astimezone(tz).isoformat(timespec="seconds") if value is not None else None
 
+    crises = {case.concern_id: case for case in db.scalars(select(CrisisCase).where(CrisisCase.school_id == school.id))}
+    steps = {case_id: int(n) for case_id, n in db.execute(
+        select(CrisisStep.case_id, func.count()).join(CrisisCase, CrisisCase.id == CrisisStep.case_id)
+        .where(CrisisCase.school_id == school.id).group_by(CrisisStep.case_id))}
     for c in db.scalars(query):
+        case = crises.get(c.id)
+        acknowledger = people.get(case.acknowledged_by or 0) if case else None
         sender = None if c.anonymous else people.get(c.sender_id or 0)
         owner = people.get(c.owner_id) if c.owner_id else None
         replies = []
@@ -56,6 +68,14 @@ def concern_rows(db: Session, school: School, settings: Settings) -> Iterator[di
             "sender_userid": sender.userid if sender else None, "sender_name": sender.name if sender else None,
             "sender_class": sender.class_name if sender else None,
             "sender_department": sender.department if sender else None,
+            "crisis_state": case.state if case else None, "crisis_kind": case.kind if case else None,
+            "crisis_owner": acknowledger.name if acknowledger else None,
+            "crisis_alerted_at": at(case.alerted_at) if case else None,
+            "crisis_acknowledged_at": at(case.acknowledged_at) if case else None,
+            "crisis_contacted_at": at(case.contacted_at) if case else None,
+            "crisis_closed_at": at(case.closed_at) if case else None,
+            "crisis_outcome": case.outcome if case else None,
+            "crisis_steps_sent": steps.get(case.id, 0) if case else None,
         }
 
 

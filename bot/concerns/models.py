@@ -1,5 +1,6 @@
 """The concerns capability's own tables: the per-school ticket counter, common problems (N14) and
-the escalation steps already taken on an overdue ticket (each step once).
+the escalation steps already taken on an overdue ticket (each step once), and crisis cases with the
+steps of their escalation chain (issue 14).
 
 Example: the fourth concern of a school gets #4 from `concern_counter`; three students writing about
 no hot water in 3号楼 within 14 days share one `concern_group`.
@@ -52,3 +53,38 @@ class ConcernEscalation(Base):
     due: Mapped[datetime] = mapped_column()  # the deadline that was missed
     at: Mapped[datetime] = mapped_column()
     recipients: Mapped[list[str]] = mapped_column(default=list)  # userids told
+
+
+class CrisisCase(Base):
+    """A crisis ticket's case (issue 14): alerted → acknowledged → contacted → closed with an outcome, each
+    with its moment and the person who moved it. The first to acknowledge owns it (a guarded UPDATE)."""
+
+    __tablename__ = "crisis_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="alerted", index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="self")  # self / other / emergency: who wrote, what
+    alerted_at: Mapped[datetime] = mapped_column()
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    contacted_at: Mapped[datetime | None] = mapped_column()
+    contacted_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # 已联系本人 / 已到现场 / 已送医 / 家长已知情 / 误报
+
+
+class CrisisStep(Base):
+    """One step of a crisis case's escalation chain, sent once (step 0 is the first alert): the unique row
+    decides between two schedulers, and a restart finds what was already sent."""
+
+    __tablename__ = "crisis_step"
+    __table_args__ = (UniqueConstraint("case_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("crisis_case.id", ondelete="CASCADE"), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column()
+    recipients: Mapped[list[str]] = mapped_column(default=list)  # userids paged

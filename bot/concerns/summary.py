@@ -1,5 +1,6 @@
 """The concerns part of the weekly digest: raised and resolved this week, still open, overdue,
-common problems (N14), and the count by category — never who raised anything.
+common problems (N14), the count by category, and the week's crisis cases (bot/concerns/crisis_week.py)
+— never who raised anything.
 
 Example: `concerns_summary(db, school, date(2026, 11, 23)).render()` ->
 "【学生反映】本周新增 12 件，办结 9 件；未办结 5 件，其中超期 2 件 ……".
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.concerns.crisis_week import CrisisWeek, crisis_week
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import when
 from bot.concerns.routing import CATEGORIES, CATEGORY_ZH
@@ -56,10 +58,11 @@ class ConcernSummary:
     satisfied: int = 0
     unsatisfied: int = 0
     tz: ZoneInfo = DEFAULT_TZ
+    crisis: CrisisWeek = field(default_factory=CrisisWeek)
 
     def render(self) -> str:
         """Return the digest section in Chinese ("" for a week with nothing raised, resolved or open)."""
-        if not (self.raised or self.resolved or self.open):
+        if not (self.raised or self.resolved or self.open or self.crisis.cases):
             return ""
         lines = [f"【学生反映】本周新增 {self.raised} 件，办结 {self.resolved} 件；"
                  f"未办结 {self.open} 件，其中超期 {len(self.overdue)} 件。"]
@@ -67,6 +70,8 @@ class ConcernSummary:
             lines.append("分类：" + "，".join(f"{CATEGORY_ZH[c]} {n}" for c, n in self.by_category.items() if n))
         if self.satisfied or self.unsatisfied:
             lines.append(f"评价：满意 {self.satisfied}，不满意 {self.unsatisfied}。")
+        if self.crisis.cases:
+            lines.append(self.crisis.render())
         for t in self.overdue:
             lines.append(f"超期 #{t.number}（{CATEGORY_ZH.get(t.category, '其他')} · {t.office}）"
                          f"应于{when(t.due, self.tz)}前{'（危机）' if t.crisis else ''}")
@@ -110,6 +115,7 @@ def concerns_summary(db: Session, school: School, week: date, tz: ZoneInfo = DEF
         by_category=by_category,
         satisfied=sum(1 for t in this_week if t.rating == "satisfied"),
         unsatisfied=sum(1 for t in this_week if t.rating == "unsatisfied"), tz=tz,
+        crisis=crisis_week(db, school, start, end),
     )
 
 

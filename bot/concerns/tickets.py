@@ -64,7 +64,7 @@ def create_ticket(ctx: Context, text: str, category: str, anonymous: bool, crisi
         abuse=abuse, channel=ctx.channel, place=specific_place(normalise(text)),
     )
     set_sender(ctx.db, concern, ctx.sender)
-    if not silent:
+    if not silent and not crisis:  # a crisis case has its own clock (crisis_case.py), not working days
         set_deadlines(concern, ctx.now, ctx.settings)
     ctx.db.add(concern)
     ctx.db.flush()

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from bot.console import (
     audit_log,
     concern_board,
+    crisis_cases,
     exports,
     links,
     login,
@@ -92,6 +93,7 @@ ROUTES: tuple[Route, ...] = (
           frozenset({ADMIN}), ("POST",)),
     Route("/console/concerns/<int:concern_id>/reveal", "concern_reveal", concern_board.reveal, RESPONDERS,
           ("POST",)),
+    Route("/console/concerns/<int:concern_id>/crisis", "concern_crisis", crisis_cases.act, RESPONDERS, ("POST",)),
     Route("/console/concerns/groups/<int:group_id>/reply", "group_reply", concern_board.reply_group,
           frozenset({ADMIN}), ("POST",)),
     Route("/console/audit", "audit", audit_log.show_audit, OVERSIGHT),
@@ -177,6 +179,7 @@ def template_globals() -> dict[str, Any]:
             "school_title": school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
             "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
             "OBLIGATION_ZH": OBLIGATION_ZH, "crisis_banner": outbox_page.crisis_banner,
+            "unacknowledged_crises": crisis_cases.unacknowledged_banner,
             "school_names": school_names() if viewer else {}}
 
 

@@ -29,6 +29,7 @@ from bot.concerns.senders import distinct_senders
 from bot.concerns.tickets import answer_concern, reopen_concern
 from bot.console.access import ConcernView, cases_for, concern_view, may, visible_or_403
 from bot.console.audit_log import write_audit
+from bot.console.crisis_cases import case_panel
 from bot.console.models import ADMIN
 from bot.console.paging import Page, paginate
 from bot.models import Concern, Person, School
@@ -190,6 +191,7 @@ def show_concern(concern_id: int, revealed: Person | None = None) -> str:
                            staff=staff, owner=owner, counselor=counselor, group=group, revealed=revealed,
                            now=g.deps.clock(), overdue=is_overdue(concern, g.deps.clock()),
                            may_answer=g.scope.can_answer and view.words, is_admin=g.viewer.role == ADMIN,
+                           crisis=case_panel(db, concern) if concern.crisis else None,
                            CATEGORY_ZH=CATEGORY_ZH, STATUS_ZH=STATUS_ZH, RATING_ZH=RATING_ZH)
 
 

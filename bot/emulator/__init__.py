@@ -13,4 +13,4 @@ from flask import Blueprint
 emulator_bp = Blueprint("emulator", __name__, url_prefix="/emulator", template_folder="templates",
                         static_folder="static", static_url_path="/static")
 
-from bot.emulator import api, chat  # noqa: E402,F401  (register the routes)
+from bot.emulator import api, chat, demo_clock  # noqa: E402,F401  (register the routes)

@@ -59,7 +59,8 @@ def page() -> str:
                                       "roles": "、".join(ROLE_NAMES_ZH[r] for r in ALL_ROLES if r in p.roles)})
     return render_template("emulator/chat.html", school=deps.settings.app.school_name, menu=MENU_WORDS,
                            groups=[(ROLE_NAMES_ZH[r], groups[r]) for r in ALL_ROLES if groups[r]],
-                           configured=wecom_app(deps.settings, "") is not None)
+                           configured=wecom_app(deps.settings, "") is not None,
+                           demo_clock="demo_clock" in current_app.extensions)
 
 
 @emulator_bp.post("/api/send")

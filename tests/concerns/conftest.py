@@ -17,6 +17,7 @@ from tests.sim import Simulator
 # The example roster leaves counselors' classes empty; these tests give two of them classes.
 COUNSELOR_CLASSES = {"wangli01": "计科2101;计科2203", "chenjing01": "机械2102;机械2301"}
 ADMINS = ("qinyaqin01", "qiuchenyang01", "baijing01")
+MENTAL_OFFICE_HEAD = "yinlihua01"  # middle chief of 心理健康教育中心: on every crisis chain's first step
 
 
 @pytest.fixture

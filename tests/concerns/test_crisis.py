@@ -1,7 +1,7 @@
 """The crisis fast path (issue 6 §5): any message from anyone signalling self-harm, suicide or danger
 to life is answered at once with support and the configured hotlines, a ticket is opened, and alerts
-are queued right away to the on-duty contacts (default: admins), the student's counselor and the
-mental-health office. Hyperbole is not a crisis. Recall on the labelled corpus is 100%, false alarms
+are queued right away to the first step of the crisis chain (issue 14): the student's counselor, the
+configured on-duty list and the mental-health office — no longer every admin. Hyperbole is not a crisis. Recall on the labelled corpus is 100%, false alarms
 are counted and reported."""
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 
 from bot.context import Deps
-from tests.concerns.conftest import ADMINS, outbox, text_of, tickets, tune
+from tests.concerns.conftest import ADMINS, MENTAL_OFFICE_HEAD, outbox, text_of, tickets, tune
 from tests.sim import Simulator
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "dev.jsonl"  # the labelled dev messages
 HOTLINES = ("12356", "110", "120")
 MATH_COUNSELORS = {"gaoxue01", "lintao01", "fuqiang01"}  # every counselor of 数学与统计学院: nobody lists 数学2102
-MENTAL_OFFICE_HEAD = "yinlihua01"  # middle chief of 心理健康教育中心 in the example roster
 
 
 def corpus() -> list[dict[str, Any]]:
@@ -38,7 +37,7 @@ def test_crisis_is_answered_at_once_and_alerts_go_out(sim: Simulator, cdeps: Dep
     t = tickets(cdeps)[0]
     assert t.crisis and t.category == "mental" and t.owner_office == "心理健康教育中心"
     rows = outbox(cdeps, "crisis_alert")
-    assert alerted(cdeps) == {*ADMINS, "wangli01", MENTAL_OFFICE_HEAD}
+    assert alerted(cdeps) == {"wangli01", MENTAL_OFFICE_HEAD}  # care roles only: no admin, no IT admin
     assert all(r.status == "pending" and r.next_attempt_at == r.created_at for r in rows)  # due now, no schedule
     alert = text_of(rows[0])
     assert "张浩然" in alert and "zhanghaoran01" in alert and "真的不想活了" in alert
@@ -48,12 +47,12 @@ def test_crisis_is_answered_at_once_and_alerts_go_out(sim: Simulator, cdeps: Dep
 def test_crisis_from_anyone_of_any_role(sim: Simulator, cdeps: Deps, userid: str) -> None:
     said = sim.as_(userid).say("最近压力太大了，真的不想活了")
     assert "12356" in said
-    assert alerted(cdeps) >= set(ADMINS) - {userid}
+    assert alerted(cdeps) == {MENTAL_OFFICE_HEAD}  # staff have no counselor; the on-duty list is unset
 
 
 def test_crisis_reported_about_someone_else(sim: Simulator, cdeps: Deps) -> None:
     said = sim.as_("wuxinyi01").say("室友说想从天台跳下去，现在一个人出去了，联系不上！")
-    assert "110" in said and len(alerted(cdeps)) >= 3
+    assert "110" in said and "在哪里" in said and MENTAL_OFFICE_HEAD in alerted(cdeps)
 
 
 @pytest.mark.parametrize("text", ["累死了 实验报告一周要交五份 能不能少布置一点",
@@ -84,12 +83,13 @@ def test_crisis_is_never_rate_limited_or_marked(sim: Simulator, cdeps: Deps) -> 
     assert tickets(cdeps)[-1].crisis and tickets(cdeps)[-1].abuse is None
 
 
-def test_further_messages_join_the_crisis_ticket_and_alert_again(sim: Simulator, cdeps: Deps) -> None:
+def test_further_messages_join_the_crisis_ticket_and_reach_everyone_alerted(sim: Simulator, cdeps: Deps) -> None:
     student = sim.as_("zhanghaoran01")
     student.say("真的不想活了")
-    first = len(outbox(cdeps, "crisis_alert"))
-    student.at("2026-11-25T12:10").say("我已经站在楼顶了 不想活了")
-    assert len(tickets(cdeps)) == 1 and len(outbox(cdeps, "crisis_alert")) == 2 * first
+    first = alerted(cdeps)
+    student.at("2026-11-25T12:05").say("我已经站在楼顶了 不想活了")
+    assert len(tickets(cdeps)) == 1 and {r.recipient for r in outbox(cdeps, "crisis_followup")} == first
+    assert "站在楼顶" in text_of(outbox(cdeps, "crisis_followup")[0])
 
 
 def test_on_duty_contacts_come_from_config(sim: Simulator, cdeps: Deps) -> None:
@@ -107,10 +107,10 @@ def test_recall_on_the_labelled_corpus_is_complete_and_false_alarms_are_counted(
     sim = Simulator(cdeps, "lisiqi01")
     labelled, caught, false_alarms = 0, 0, 0
     for item in corpus():
-        before = len(outbox(cdeps, "crisis_alert"))
+        before = len(outbox(cdeps, "crisis_alert")) + len(outbox(cdeps, "crisis_followup"))
         sim.at(f"{item['today']}T20:00")
         sim.as_(str(item["sender"])).say(str(item["text"]))
-        fired = len(outbox(cdeps, "crisis_alert")) > before
+        fired = len(outbox(cdeps, "crisis_alert")) + len(outbox(cdeps, "crisis_followup")) > before
         expected = bool(item["expect"].get("crisis"))
         labelled += expected
         caught += expected and fired

@@ -19,7 +19,7 @@ from bot.context import Deps
 from bot.models import AuditLog, Contact, Person
 from bot.web import create_app
 from bot.webhook import wait_idle
-from tests.concerns.conftest import ADMINS, outbox, text_of, tickets
+from tests.concerns.conftest import MENTAL_OFFICE_HEAD, outbox, text_of, tickets
 from tests.sim import Simulator
 from tests.wecom.conftest import with_official
 from tests.wecom.test_official import OPENID, message, send
@@ -38,7 +38,7 @@ def test_a_follow_up_is_checked(sim: Simulator, cdeps: Deps) -> None:
     student = sim.as_("zhanghaoran01")
     assert "#1" in student.say("宿舍热水器坏了 报修一周没人来")
     said = student.say("追问#1 其实热水无所谓了 我已经不想活了")
-    assert "12356" in said and alerted(cdeps) >= set(ADMINS)
+    assert "12356" in said and alerted(cdeps) >= {MENTAL_OFFICE_HEAD}
     assert [t.crisis for t in tickets(cdeps)] == [False, True]
 
 
@@ -53,7 +53,7 @@ def test_a_staff_answer_alerts_and_is_still_relayed(sim: Simulator, cdeps: Deps)
     sim.as_("zhanghaoran01").say("宿舍热水器坏了 报修一周没人来")  # wangli01 is copied in as his counselor
     said = sim.as_("wangli01").say("回复#1 热水器明天修。另外你室友刚说今晚想从阳台跳下去，我正往宿舍赶")
     assert "已紧急通知" in said and "已答复 #1" in said  # the alert notice above the usual answer
-    assert alerted(cdeps) >= set(ADMINS)
+    assert alerted(cdeps) >= {MENTAL_OFFICE_HEAD}
     assert [r.recipient for r in outbox(cdeps, "concern_reply")] == ["zhanghaoran01"]
     assert [t.crisis for t in tickets(cdeps)] == [False, True]
 
@@ -61,13 +61,13 @@ def test_a_staff_answer_alerts_and_is_still_relayed(sim: Simulator, cdeps: Deps)
 def test_a_counselors_own_words_are_checked(sim: Simulator, cdeps: Deps) -> None:
     said = sim.as_("wangli01").say("带毕业班这一年太累了 我自己也撑不下去了 真的不想活了")
     assert "12356" in said and "如果是您自己感到撑不下去" in said
-    assert alerted(cdeps) >= set(ADMINS)
+    assert alerted(cdeps) >= {MENTAL_OFFICE_HEAD}
 
 
 def test_a_leaders_report_of_a_student_at_risk_alerts_and_is_recorded(sim: Simulator, cdeps: Deps) -> None:
     said = sim.as_("zhaojianguo01").say("今天去3号楼215宿舍看望学生 有个学生说最近不想活了 已让辅导员陪着他")
     assert "已紧急通知" in said and "宿舍" in said
-    assert alerted(cdeps) >= set(ADMINS)
+    assert alerted(cdeps) >= {MENTAL_OFFICE_HEAD}
     with cdeps.sessions() as db:
         assert db.scalar(select(Contact.venue)) == "dorm"
 
@@ -90,7 +90,7 @@ def test_the_official_account_is_checked(oclient: tuple[Deps, FlaskClient]) -> N
     deps, client = oclient
     said = send(client, message(OPENID, "想紫砂 药已经囤好了", "8300000001"))
     assert "12356" in said
-    assert alerted(deps) >= {*ADMINS, "wangli01"}
+    assert alerted(deps) == {MENTAL_OFFICE_HEAD, "wangli01"}
     assert tickets(deps)[0].crisis and tickets(deps)[0].channel == "official"
 
 

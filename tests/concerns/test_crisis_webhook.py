@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from bot.context import Deps
-from tests.concerns.conftest import ADMINS, outbox, text_of, tickets
+from tests.concerns.conftest import MENTAL_OFFICE_HEAD, outbox, text_of, tickets
 from tests.wecom.conftest import app, client, proto, with_wecom  # noqa: F401  (fixtures used by name)
 from tests.wecom.crypto import Protocol
 from tests.wecom.helpers import reply_text, say
@@ -25,7 +25,7 @@ def test_crisis_through_the_wecom_callback(client: FlaskClient, proto: Protocol,
     answer = reply_text(proto, say(client, proto, "zhanghaoran01", "真的不想活了 什么都做不好", "7600000001"))
     assert "12356" in answer and "110" in answer and "120" in answer
     alerts = outbox(wecom_deps, "crisis_alert")
-    assert {r.recipient for r in alerts} >= {*ADMINS, "wangli01"}
+    assert {r.recipient for r in alerts} == {MENTAL_OFFICE_HEAD, "wangli01"}
     assert {r.channel for r in alerts} == {"wecom"} and "不想活了" in text_of(alerts[0])
     assert tickets(wecom_deps)[0].crisis and tickets(wecom_deps)[0].channel == "wecom"
 

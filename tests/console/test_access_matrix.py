@@ -105,6 +105,9 @@ CASES = (
     # Not a crisis: nobody may reveal who raised it (the crisis case is tested in test_field_matrix.py).
     Case("console.concern_reveal", "POST", lambda s: f"/console/concerns/{s.concern_anon}/reveal", {},
          data=lambda s: {"reason": "想知道是谁反映的"}),
+    # Not a crisis: refused with a message (302) to those who may see the ticket (a crisis: test_crisis_console.py).
+    Case("console.concern_crisis", "POST", lambda s: f"/console/concerns/{s.concern_dept}/crisis",
+         ok("admin", "department_head", code=302), data=lambda s: {"action": "ack"}),
     Case("console.outbox_retry_failed", "POST", lambda s: "/console/outbox/retry-failed", ok("admin", code=302)),
     Case("console.outbox_retry", "POST", lambda s: "/console/outbox/999999/retry", ok("admin", code=404)),
     Case("console.outbox_acknowledge", "POST", lambda s: "/console/outbox/999999/acknowledge",

@@ -20,14 +20,18 @@ from tests.rules.conftest import World, outbox_rows
 def test_register_adds_explicit_ids(deps: Deps) -> None:
     scheduler = BackgroundScheduler(timezone=deps.settings.tz)
     register(scheduler, deps, lambda: True)
-    expected = {"reminders", "digest", "confirmations", "concern-deadlines", "evidence", "report", "purge"}
+    expected = {"crisis", "reminders", "digest", "confirmations", "concern-deadlines", "evidence", "report", "purge"}
     assert {job.id for job in scheduler.get_jobs()} == expected
 
 
 @pytest.fixture
 def two(world: World) -> Iterator[list[Scheduler]]:
+    yield from paused_pair(world.deps)
+
+
+def paused_pair(deps: Deps) -> Iterator[list[Scheduler]]:
     """Two scheduler processes' worth, their jobs paused (triggered by the test), each lease renewed once."""
-    pair = [build_scheduler(world.deps, BackgroundScheduler) for _ in range(2)]
+    pair = [build_scheduler(deps, BackgroundScheduler) for _ in range(2)]
     for scheduler in pair:
         scheduler.jobs.start(paused=True)
         scheduler.keeper.renew()

@@ -187,6 +187,18 @@
     post({tap: {task_id: card.dataset.task, key: button.dataset.key}}, "〔点击〕" + button.textContent);
   });
   document.getElementById("back").addEventListener("click", () => { app.className = "show-people"; });
+  const advance = document.getElementById("advance");  // the demo only: move its clock on, run the due jobs
+  if (advance) advance.addEventListener("click", async () => {
+    const response = await fetch(base + "/api/advance", {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({minutes: Number(advance.dataset.minutes)}),
+    });
+    const result = response.ok ? await response.json() : null;
+    const note = result ? "⏩ 时钟已快进到 " + escapeHtml(result.now) + "：危机升级 " + result.done.crisis +
+      " 级，发出消息 " + result.done.outbox + " 条" : "快进失败（HTTP " + response.status + "）";
+    if (current) add("note", note); else alert(note);
+    poll();
+  });
   document.getElementById("search").addEventListener("input", (e) => {
     const q = e.target.value.trim().toLowerCase();
     document.querySelectorAll(".person").forEach((b) => {
