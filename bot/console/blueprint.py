@@ -22,6 +22,7 @@ from bot.console import (
     audit_log,
     concern_board,
     exports,
+    feedback_page,
     links,
     login,
     outbox_page,
@@ -92,6 +93,10 @@ ROUTES: tuple[Route, ...] = (
           frozenset({ADMIN}), ("POST",)),
     Route("/console/concerns/<int:concern_id>/reveal", "concern_reveal", concern_board.reveal, RESPONDERS,
           ("POST",)),
+    Route("/console/concerns/<int:concern_id>/missed", "concern_missed", feedback_page.mark_missed_crisis,
+          RESPONDERS, ("POST",)),
+    Route("/console/feedback", "feedback", feedback_page.show_feedback, feedback_page.CURATORS),
+    Route("/console/feedback.jsonl", "feedback_jsonl", feedback_page.feedback_jsonl, feedback_page.CURATORS),
     Route("/console/concerns/groups/<int:group_id>/reply", "group_reply", concern_board.reply_group,
           frozenset({ADMIN}), ("POST",)),
     Route("/console/audit", "audit", audit_log.show_audit, OVERSIGHT),
@@ -177,6 +182,7 @@ def template_globals() -> dict[str, Any]:
             "school_title": school_title(), "ADMIN": ADMIN, "PROVINCE": PROVINCE,
             "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
             "OBLIGATION_ZH": OBLIGATION_ZH, "crisis_banner": outbox_page.crisis_banner,
+            "feedback_state": feedback_page.feedback_state, "curates": feedback_page.curates,
             "school_names": school_names() if viewer else {}}
 
 
