@@ -47,6 +47,7 @@ def demo_settings(base: Settings, port: int) -> Settings:
         wecom=demo_wecom(port),
         semesters=demo_semesters(date.today()),
         scheduler=replace(base.scheduler, evidence_minutes=1),  # a photo sent in the chat shows up soon
+        understanding=replace(base.understanding, keep_feedback=True),  # shows 漏报#N and the labelled set
     )
 
 
