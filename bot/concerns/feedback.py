@@ -46,7 +46,8 @@ def de_identify(db: Session, school_id: int, text: str) -> str:
     """Replace the school's roster names and account ids, digit runs and e-mail addresses with placeholders."""
     people = db.execute(select(Person.name, Person.userid).where(Person.school_id == school_id)).all()
     out = _EMAIL.sub(EMAIL, text)
-    userids = sorted({u for _, u in people if u and re.search(re.escape(u), out, re.I)}, key=len, reverse=True)
+    lowered = out.lower()
+    userids = sorted({u for _, u in people if u and u.lower() in lowered}, key=len, reverse=True)
     for userid in userids:  # before digits: "lisiqi01" is one id, not a name and a number
         out = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(userid)}(?![A-Za-z0-9_])", ACCOUNT, out, flags=re.I)
     names = sorted({n for n, _ in people if len(n) >= 2 and not n.startswith("（") and n in out}, key=len, reverse=True)
@@ -128,7 +129,6 @@ def write_corpus(rows: Iterable[FeedbackExample], out: IO[str]) -> int:
         out.write(json.dumps(corpus_record(row), ensure_ascii=False) + "\n")
         count += 1
     return count
-
 
 
 def mark_missed(db: Session, concern: Concern, by: Person | None, at: datetime, settings: Settings,

@@ -85,10 +85,14 @@ def test_false_alarms_fed_back_change_the_reading_of_their_family(
     assert "168 labelled messages" in report and f"with feedback from {exported}" in report
     assert "out of fold (5-fold)" in report and "in sample" in report
     before, after = weights(tmp_path / "before.json"), weights(tmp_path / "after.json")
+    figures = [f"crisis threshold {before.crisis_threshold} -> {after.crisis_threshold}"]
     for text in SAME_FAMILY:  # messages of the family never fed back
         t = normalise(text)
+        figures.append(f"  {before.crisis_score(t):.3f} -> {after.crisis_score(t):.3f}  {text}")
         assert before.crisis_score(t) >= before.crisis_threshold, text
         assert after.crisis_score(t) < after.crisis_threshold, text
+    with capsys.disabled():  # shown with -s
+        print("\n" + "\n".join(figures))
 
     (corpus / "feedback").mkdir()  # the same file in corpus/feedback/ is read without --extra, and once
     (corpus / "feedback" / "2026-11.jsonl").write_text(exported.read_text(encoding="utf-8"), encoding="utf-8")
