@@ -238,6 +238,15 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True)
+class UnderstandingSettings:
+    """The crisis detector's labelled feedback (bot/concerns/feedback.py): off until the school decides."""
+
+    # Keep false alarms and missed crises (the words, without names, account ids, numbers or sender) for
+    # retraining; the privacy notice then tells each person, and only the words of people told are kept.
+    keep_feedback: bool = False
+
+
+@dataclass(frozen=True)
 class SemesterEntry:
     """One semester: `[[semesters]]` name, start, end (dates, inclusive) and optional week numbers."""
 
@@ -326,6 +335,7 @@ class Settings:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    understanding: UnderstandingSettings = field(default_factory=UnderstandingSettings)
     semesters: tuple[SemesterEntry, ...] = ()
     holidays: tuple[HolidayEntry, ...] = ()
     rule: tuple[RuleEntry, ...] = ()
@@ -367,6 +377,7 @@ SECTIONS["outbox"] = OutboxSettings
 # Privacy and security.
 SECTIONS.update({"encryption": EncryptionSettings, "retention": RetentionSettings, "console": ConsoleSettings,
                  "privacy": PrivacySettings})
+SECTIONS["understanding"] = UnderstandingSettings  # the crisis detector's feedback (issue 14)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -49,6 +49,7 @@ def demo_settings(base: Settings, port: int) -> Settings:
         semesters=demo_semesters(date.today()),
         scheduler=replace(base.scheduler, evidence_minutes=1),  # a photo sent in the chat shows up soon
         crisis=replace(base.crisis, leaders=base.crisis.leaders or (DEMO_STUDENT_AFFAIRS_LEADER,)),
+        understanding=replace(base.understanding, keep_feedback=True),  # shows 漏报#N and the labelled set
     )
 
 

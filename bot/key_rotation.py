@@ -3,7 +3,7 @@ and `contactbot db upgrade` (which seals what was stored before a key was config
 marks old texts plain without needing a key). Idempotent: values already under the current key are left.
 
 What it covers: every sealed column (concern texts and messages, common-problem titles, stored chat
-replies, outbox payloads, TOTP secrets), anonymous senders (sealed, their digest recomputed), and the
+replies, outbox payloads, TOTP secrets, the crisis detector's labelled examples), anonymous senders (sealed, their digest recomputed), and the
 evidence photo files. With no key configured it opens everything back to plain (before removing keys).
 
 Example: add "k2:aes256gcm:…" to [encryption] keys, set current = "k2", run `contactbot keys rotate`,
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import JSON, Text, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from bot.concerns.models import ConcernGroup
+from bot.concerns.models import ConcernGroup, FeedbackExample
 from bot.concerns.senders import set_sender
 from bot.config import Settings
 from bot.console.models import ConsoleAccount
@@ -29,7 +29,7 @@ from bot.models import Concern, ConcernMessage, Evidence, InboundMessage, Outbou
 
 BATCH = 1000
 SEALED_TEXT = ((Concern, "text"), (ConcernMessage, "text"), (ConcernGroup, "label"), (InboundMessage, "reply"),
-               (ConsoleAccount, "totp_secret"), (Concern, "sender_ref"))
+               (ConsoleAccount, "totp_secret"), (Concern, "sender_ref"), (FeedbackExample, "text"))
 
 
 def _batches(db: Session, model: Any, column: Any, stored_type: Any) -> Iterator[list[tuple[int, Any]]]:

@@ -100,6 +100,9 @@ class Person(Base):
     # they were first told what happens to what they raise.
     deactivated_at: Mapped[datetime | None] = mapped_column()
     privacy_noticed_at: Mapped[datetime | None] = mapped_column()
+    # When they were told that a false alarm or missed crisis in what they raise may be kept, without names,
+    # for retraining the crisis detector (migration 0013; bot/concerns/feedback.py keeps only their words then).
+    feedback_noticed_at: Mapped[datetime | None] = mapped_column()
 
     role_rows: Mapped[list[PersonRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"

@@ -5,7 +5,8 @@ Export: roster row and roles, links, the concerns they raised (anonymous ones in
 with every message, the records they made and the records naming them, the evidence of their records,
 the messages sent to them and received from them, and the audit rows about them or by them.
 
-Erase: their concerns lose their words, history and sender (kept as statistics, bot/concerns/purge.py);
+Erase: their concerns lose their words, history, sender and any example of them kept for the crisis
+detector (kept as statistics, bot/concerns/purge.py); a staff member's name leaves the examples they labelled;
 the evidence of their records is deleted with its files; their identity is taken out of others' records
 (named counterparts, their name in messages and history, authorship of staff answers); their links,
 outbox and chat rows and Official Account binding go. Audit rows stay for the audit period (网络安全法),
@@ -26,6 +27,7 @@ from sqlalchemy import ColumnElement, Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.binding import BindCode
+from bot.concerns.models import FeedbackExample
 from bot.concerns.purge import strip_concern
 from bot.concerns.senders import raised_by
 from bot.config import Settings
@@ -60,6 +62,8 @@ def person_targets(person: Person) -> list[str]:
 def export_person(db: Session, person: Person) -> dict[str, Any]:
     """Return everything held about a person, as plain JSON-able data."""
     concerns = list(db.scalars(select(Concern).where(raised_by(db, person)).order_by(Concern.created_at)))
+    kept = {f.concern_id: f for f in db.scalars(select(FeedbackExample).where(
+        FeedbackExample.concern_id.in_([c.id for c in concerns])))} if concerns else {}
     own = list(db.scalars(select(Contact).where(Contact.person_id == person.id).order_by(Contact.occurred_on)))
     named = list(db.scalars(select(Contact).join(ContactCounterpart, ContactCounterpart.contact_id == Contact.id)
                             .where(ContactCounterpart.person_id == person.id).order_by(Contact.occurred_on)))
@@ -76,7 +80,9 @@ def export_person(db: Session, person: Person) -> dict[str, Any]:
                    "until": link.until.isoformat() if link.until else None} for link in links],
         "concerns": [{"number": c.number, "category": c.category, "status": c.status, "anonymous": c.anonymous,
                       "crisis": c.crisis, "created_at": _at(c.created_at), "office": c.owner_office, "text": c.text,
-                      "messages": [{"role": m.role, "at": _at(m.at), "text": m.text} for m in c.messages]}
+                      "messages": [{"role": m.role, "at": _at(m.at), "text": m.text} for m in c.messages],
+                      "detector_example": ({"label": kept[c.id].label, "text": kept[c.id].text,
+                                            "at": _at(kept[c.id].labelled_at)} if c.id in kept else None)}
                      for c in concerns],
         "records": [_record(c) for c in own],
         "records_naming_them": [_record(c) for c in named],
@@ -143,6 +149,7 @@ def erase_person(db: Session, person: Person, now: datetime, settings: Settings)
     done.add("staff_answers", affected(db, update(ConcernMessage).where(ConcernMessage.author_id == person.id)
                                          .values(author_id=None)))
     db.execute(update(Concern).where(Concern.counselor_id == person.id).values(counselor_id=None))
+    db.execute(update(FeedbackExample).where(FeedbackExample.labelled_by_id == person.id).values(labelled_by_id=None))
     done.add("outbox", affected(db, delete(OutboundMessage).where(
         OutboundMessage.school_id == person.school_id, OutboundMessage.recipient == person.userid)))
     done.add("inbound", affected(db, delete(InboundMessage).where(

@@ -4,7 +4,8 @@ common-problem answers, the small-group anonymity warning, and the crisis guard 
 Examples: "宿舍热水器坏了 报修没人管" (student) -> "已收到，编号 #153 ……";
 "回复#153 已联系后勤，周五前修好" (staff) -> relayed to the student; "追问#153 还是没修" (student);
 "满意" / "不满意 还是没热水" (student), or a tap on the resolved ticket's card (满意 / 不满意 / 追问);
-"回复共性#153 已统一更换热水器" (admin or handler).
+"回复共性#153 已统一更换热水器" (admin or handler); "漏报#153" (staff on the case: a crisis the detector
+missed, kept for retraining it; bot/concerns/feedback.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from bot.audit import record
 from bot.cards.clicks import CardHandler
 from bot.cards.questions import ask
 from bot.cards.settle import settle_choice
@@ -21,6 +23,7 @@ from bot.concerns.anonymity import MAX_REASON, MIN_REASON, hiding_group, reveal_
 from bot.concerns.cases import Cases
 from bot.concerns.common import answer_group
 from bot.concerns.crisis import handle_crisis, watch_hotline, watch_notice
+from bot.concerns.feedback import mark_missed
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH, rating_subject, when
 from bot.concerns.senders import is_sender
@@ -45,6 +48,7 @@ from bot.understanding import understand
 FOLLOW_UP = re.compile(r"^\s*(?:追问\s*#?|(?:补充|再问)\s*#)\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 STAFF_REPLY = re.compile(r"^\s*(?:(?:回复|答复)\s*)?#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 GROUP_REPLY = re.compile(r"^\s*(?:回复|答复)?\s*共性\s*#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
+MISSED = re.compile(r"^\s*(?:标记)?(?:漏报|漏判)\s*#?\s*(\d{1,7})\b", re.S)
 REVEAL = re.compile(r"^\s*(?:查明|查看|显示)身份\s*#?\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 RATING = re.compile(r"^\s*(非常满意|很满意|满意|不太满意|很不满意|不满意)\s*(?:#\s*(\d{1,7}))?\s*[:：,，。!！]?\s*(.*)$", re.S)
 RESOLVED = re.compile(r"^(?:已处理|已解决|已办结|已完成|已修好|已修复|处理完毕|已落实|办结)")
@@ -302,11 +306,34 @@ def reveal(msg: Incoming, ctx: Context) -> Reply:
                       "此次查明及原因已记入审计日志并告知辅导员和值班人员，请仅用于保障其安全。", private=True)
 
 
+def is_missed_mark(msg: Incoming, ctx: Context) -> bool:
+    """"漏报#153" (staff on the case only: checked in `missed`)."""
+    return bool(MISSED.match(_text(msg)))
+
+
+def missed(msg: Incoming, ctx: Context) -> Reply:
+    """Mark an ordinary ticket as a crisis the detector missed: its first message joins the labelled set (with
+    consent, de-identified); nothing else happens, and the answer says so."""
+    match = MISSED.match(_text(msg))
+    assert match is not None
+    number = int(match.group(1))
+    concern = find_ticket(ctx.db, ctx.school.id, number)
+    if concern is None:
+        return Reply.of(f"没有找到 #{number}，请核对编号。")
+    if not Cases.load(ctx.db, ctx.settings, ctx.sender.id).on_case(concern):
+        return Reply.of(f"只有负责 #{number} 的人员（辅导员、处理人、值班人员、心理健康教育中心）才能标记漏报。")
+    row, said = mark_missed(ctx.db, concern, ctx.sender, ctx.now, ctx.settings, ctx.school)
+    record(ctx.db, school_id=ctx.school.id, actor=ctx.sender.userid, action="concern.mark_missed",
+           target=f"concern#{number}", detail={"kept": row is not None}, at=ctx.now, address=ctx.channel)
+    return Reply.of(said)
+
+
 # ---- registration (handlers/__init__.py) ---------------------------------------------------
 
 # Before the other capabilities' routes (explicit syntax wins over the parser's intents):
 ROUTES_FIRST: list[Route] = [
     Route(reveal, roles=STAFF_ROLES, when=is_reveal),
+    Route(missed, roles=STAFF_ROLES, when=is_missed_mark),
     Route(group_answer, roles=STAFF_ROLES, when=is_group_reply),
     Route(add_follow_up, when=is_follow_up),
     Route(staff_answer, roles=STAFF_ROLES, when=is_staff_reply),

@@ -8,7 +8,9 @@ moments so every run removes the same things and a missed day is caught up the n
 - evidence photos: `evidence_days` after they were sent, file and row;
 - outbox messages no longer pending: `outbox_days` after they were queued;
 - stored chat replies (with the message ids they answer): `chat_replies_days`;
-- audit rows: `audit_days` (≥ 180), oldest first, leaving an `audit.purge` row that anchors the chain.
+- audit rows: `audit_days` (≥ 180), oldest first, leaving an `audit.purge` row that anchors the chain;
+- the crisis detector's labelled feedback goes with its ticket's words; while `[understanding] keep_feedback`
+  is off, all of it, and everyone's note of being told about it (told again if it is turned back on).
 
 Example: `purge_expired(deps)` at 03:00 → "retention: concerns 3, evidence 12, outbox 480 …" in the log.
 """
@@ -18,10 +20,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.audit import PURGE_ACTION, record
+from bot.concerns.models import FeedbackExample
 from bot.concerns.purge import strip_concern
 from bot.concerns.senders import raised_by
 from bot.config import RetentionSettings
@@ -51,6 +54,8 @@ def purge_expired(deps: Deps) -> int:
         counts["chat_replies"] = affected(db, delete(InboundMessage).where(
             InboundMessage.received_at < now - timedelta(days=r.chat_replies_days)))
         counts["audit"] = _audit(db, now, now - timedelta(days=r.audit_days))
+        if not deps.settings.understanding.keep_feedback:
+            counts["feedback"] = _feedback_off(db)
         total = sum(counts.values())
         if total:
             record(db, school_id=None, actor="system", action="retention.purge", detail=counts, at=now)
@@ -87,6 +92,12 @@ def _departed(db: Session, now: datetime, r: RetentionSettings) -> int:
             count += 1
         count += remove_from_records(db, person)
     return count
+
+
+def _feedback_off(db: Session) -> int:
+    """Remove the whole labelled set, and the notes that people were told about it (the switch is off)."""
+    db.execute(update(Person).where(Person.feedback_noticed_at.is_not(None)).values(feedback_noticed_at=None))
+    return affected(db, delete(FeedbackExample))
 
 
 def _evidence(db: Session, deps: Deps, before: datetime) -> int:

@@ -18,6 +18,7 @@ from bot.audit import record
 from bot.cards.settle import outcome_line, settle
 from bot.concerns.cases import Cases
 from bot.concerns.crisis_chain import alerted_people
+from bot.concerns.feedback import FALSE_ALARM, add_feedback
 from bot.concerns.history import add_history
 from bot.concerns.models import CrisisCase
 from bot.concerns.senders import sender_of
@@ -27,7 +28,8 @@ from bot.messages import Button, Choice, Reply
 from bot.models import Concern, Person
 from bot.outbox import Outbox
 
-OUTCOMES = ("已联系本人", "已到现场", "已送医", "家长已知情", "误报")
+FALSE_ALARM_OUTCOME = "误报"
+OUTCOMES = ("已联系本人", "已到现场", "已送医", "家长已知情", FALSE_ALARM_OUTCOME)
 STATE_ZH = {"alerted": "待认领", "acknowledged": "已认领", "contacted": "已联系", "closed": "已结案"}
 KIND_ZH = {"self": "本人求助", "other": "他人转述", "emergency": "紧急事件"}
 
@@ -137,4 +139,6 @@ def close_case(db: Session, outbox: Outbox, case: CrisisCase, concern: Concern, 
     add_history(db, concern, "staff", f"结案：{outcome}" + (f"（{note}）" if note else ""), now, person)
     record(db, school_id=concern.school_id, actor=person.userid, action="crisis.close", target=f"#{concern.number}",
            at=now, detail={"outcome": outcome})
+    if outcome == FALSE_ALARM_OUTCOME and settings.understanding.keep_feedback:  # the detector learns from it
+        add_feedback(db, concern, FALSE_ALARM, person, now)
     return None

@@ -1,6 +1,7 @@
-"""The concerns capability's own tables: the per-school ticket counter, common problems (N14) and
-the escalation steps already taken on an overdue ticket (each step once), and crisis cases with the
-steps of their escalation chain (issue 14).
+"""The concerns capability's own tables: the per-school ticket counter, common problems (N14), the
+escalation steps already taken on an overdue ticket (each step once), crisis cases with the steps of their
+escalation chain (issue 14), and the crisis detector's labelled feedback (false alarms and missed crises,
+bot/concerns/feedback.py).
 
 Example: the fourth concern of a school gets #4 from `concern_counter`; three students writing about
 no hot water in 3号楼 within 14 days share one `concern_group`.
@@ -88,3 +89,25 @@ class CrisisStep(Base):
     step: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column()
     recipients: Mapped[list[str]] = mapped_column(default=list)  # userids paged
+
+
+class FeedbackExample(Base):
+    """A message the crisis detector got wrong, labelled by staff: a false alarm or a missed crisis.
+
+    The words are the ticket's first message with roster names, account ids, numbers and e-mail addresses
+    replaced by placeholders, and nothing says who sent it; `concern_id` is there only so that the row goes
+    when the ticket's words go (retention, a person's erasure: bot/concerns/purge.py)."""
+
+    __tablename__ = "feedback_example"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), unique=True)
+    label: Mapped[str] = mapped_column(String(16))  # false_alarm / missed_crisis
+    text: Mapped[str] = mapped_column(SealedText)  # de-identified (sealed at rest like every concern text)
+    category: Mapped[str] = mapped_column(String(16))  # the category its corpus record carries
+    risk: Mapped[str] = mapped_column(String(8))  # the detector's tier when the message came: crisis/watch/none
+    detector_category: Mapped[str] = mapped_column(String(16))  # the ticket's category then
+    signals: Mapped[list[str]] = mapped_column(default=list)  # what fired then ("plan:other", "model")
+    labelled_at: Mapped[datetime] = mapped_column()
+    labelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))  # staff

@@ -1,6 +1,7 @@
 """Removing a concern's words and sender (retention, a person's erasure): the ticket stays as a statistic —
 its number, category, office, dates and state, which the reports count — with nothing left of what was
-said or who said it: no text, no history, no sender, no counselor, no notices quoting it in the outbox.
+said or who said it: no text, no history, no sender, no counselor, no notices quoting it in the outbox, and
+no example of it in the crisis detector's labelled feedback (bot/concerns/feedback.py).
 
 Example: `strip_concern(db, concern, now)` on a ticket closed two years ago.
 """
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.concerns.models import ConcernEscalation, ConcernGroup
+from bot.concerns.models import ConcernEscalation, ConcernGroup, FeedbackExample
 from bot.models import Concern, ConcernMessage, OutboundMessage
 
 PURGED_LABEL = "（内容已删除）"
@@ -22,6 +23,7 @@ def strip_concern(db: Session, concern: Concern, now: datetime) -> None:
     """Remove a ticket's words, history, sender and the outbox messages about it; keep its statistics."""
     db.execute(delete(ConcernMessage).where(ConcernMessage.concern_id == concern.id))
     db.execute(delete(ConcernEscalation).where(ConcernEscalation.concern_id == concern.id))
+    db.execute(delete(FeedbackExample).where(FeedbackExample.concern_id == concern.id))
     db.execute(delete(OutboundMessage).where(
         OutboundMessage.dedupe_key.like(f"concern:{concern.school_id}:{concern.number}:%")))
     concern.text = ""

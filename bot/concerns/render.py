@@ -62,7 +62,15 @@ def privacy_notice(settings: Settings) -> str:
     return ("【个人信息说明】您反映的内容和身份只给负责处理的部门和您的辅导员看；心理和危机类内容只有处置人员可见，"
             "匿名时任何人都看不到您的身份（生命安全面临危险时除外）。"
             f"内容在最后一次处理后保存{r.concerns_days}天（危机情况{r.crisis_days}天）后删除，"
-            f"离校后{r.departed_days}天删除。如需查询、复制、更正或删除您的个人信息，请联系{settings.privacy.contact}。")
+            f"离校后{r.departed_days}天删除。如需查询、复制、更正或删除您的个人信息，请联系{settings.privacy.contact}。"
+            + (feedback_notice(settings) if settings.understanding.keep_feedback else ""))
+
+
+def feedback_notice(settings: Settings) -> str:
+    """What someone raising a concern is told while the school keeps the detector's feedback (PIPL Art. 17)."""
+    return ("如果系统把您的反映误判为危机，或没有识别出其中的危机，处理老师可以把这条消息的文字去掉姓名、账号和号码后保留"
+            "（不记录是谁发的），仅用于改进本校的危机识别，随原问题一同删除；如不同意，请联系"
+            f"{settings.privacy.contact}。")
 
 
 def relayed_answer(concern: Concern, staff: Person, text: str, resolved: bool) -> str:

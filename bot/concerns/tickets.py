@@ -19,7 +19,16 @@ from bot.concerns.deadlines import CLOSED_STATUSES, add_working_days, set_deadli
 from bot.concerns.history import add_history
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
-from bot.concerns.render import privacy_notice, rating_card, rating_subject, receipt, relayed_answer, staff_notice, when
+from bot.concerns.render import (
+    feedback_notice,
+    privacy_notice,
+    rating_card,
+    rating_subject,
+    receipt,
+    relayed_answer,
+    staff_notice,
+    when,
+)
 from bot.concerns.routing import Routing, on_duty, route_concern
 from bot.concerns.senders import is_sender, raised_by, sender_of, set_sender
 from bot.concerns.similarity import specific_place
@@ -100,18 +109,21 @@ def raise_concern(ctx: Context, text: str, category: str, anonymous: bool) -> Ra
     said = receipt(concern, ctx.settings.tz, counselor=routing.counselor is not None)
     if abuse == "insult":
         said += "\n请文明表达，多次出现不文明用语的消息将不再转给处理部门。"
-    if first_concern(ctx):
-        said += "\n" + privacy_notice(ctx.settings)
-    return Raised(concern, paged=True, text=said)
+    return Raised(concern, paged=True, text=said + notices_due(ctx))
 
 
-def first_concern(ctx: Context) -> bool:
-    """Tell whether the sender has never been given the privacy notice, and note that they now are."""
-    seen = ctx.db.scalar(select(Person.privacy_noticed_at).where(Person.id == ctx.sender.id))
-    if seen is not None:
-        return False
-    ctx.db.execute(update(Person).where(Person.id == ctx.sender.id).values(privacy_noticed_at=ctx.now))
-    return True
+def notices_due(ctx: Context) -> str:
+    """Return the privacy notice for someone never given it, or (while the school keeps the detector's feedback)
+    the sentence about that for someone told before it did; note what they are told now."""
+    seen, told = ctx.db.execute(select(Person.privacy_noticed_at, Person.feedback_noticed_at)
+                                .where(Person.id == ctx.sender.id)).one()
+    keep = ctx.settings.understanding.keep_feedback and told is None
+    said = ("\n" + privacy_notice(ctx.settings) if seen is None
+            else "\n【个人信息说明】" + feedback_notice(ctx.settings) if keep else "")
+    values = ({"privacy_noticed_at": ctx.now} if seen is None else {}) | ({"feedback_noticed_at": ctx.now} if keep else {})
+    if values:
+        ctx.db.execute(update(Person).where(Person.id == ctx.sender.id).values(**values))
+    return said
 
 
 def notify_new(ctx: Context, concern: Concern, routing: Routing) -> None:

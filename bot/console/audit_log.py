@@ -50,6 +50,10 @@ ACTION_ZH = {
     "console.account_disable": "停用管理台账号",
     "console.account_enable": "启用管理台账号",
     "console.password_reset": "重置管理台密码",
+    "concern.mark_missed": "标记漏报的危机",
+    "feedback.add": "加入误报漏报样本",
+    "feedback.list": "查看误报漏报样本",
+    "feedback.export": "下载误报漏报样本",
     "audit.purge": "按保存期限删除日志",
     "retention.purge": "按保存期限删除数据",
 }

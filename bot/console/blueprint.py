@@ -23,6 +23,7 @@ from bot.console import (
     concern_board,
     crisis_cases,
     exports,
+    feedback_page,
     links,
     login,
     outbox_page,
@@ -94,6 +95,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/console/concerns/<int:concern_id>/reveal", "concern_reveal", concern_board.reveal, RESPONDERS,
           ("POST",)),
     Route("/console/concerns/<int:concern_id>/crisis", "concern_crisis", crisis_cases.act, RESPONDERS, ("POST",)),
+    Route("/console/concerns/<int:concern_id>/missed", "concern_missed", feedback_page.mark_missed_crisis,
+          RESPONDERS, ("POST",)),
+    Route("/console/feedback", "feedback", feedback_page.show_feedback, feedback_page.CURATORS),
+    Route("/console/feedback.jsonl", "feedback_jsonl", feedback_page.feedback_jsonl, feedback_page.CURATORS),
     Route("/console/concerns/groups/<int:group_id>/reply", "group_reply", concern_board.reply_group,
           frozenset({ADMIN}), ("POST",)),
     Route("/console/audit", "audit", audit_log.show_audit, OVERSIGHT),
@@ -180,6 +185,7 @@ def template_globals() -> dict[str, Any]:
             "keep_args": {"school": picked} if picked else {}, "province_schools": _province_schools,
             "OBLIGATION_ZH": OBLIGATION_ZH, "crisis_banner": outbox_page.crisis_banner,
             "unacknowledged_crises": crisis_cases.unacknowledged_banner,
+            "feedback_state": feedback_page.feedback_state, "curates": feedback_page.curates,
             "school_names": school_names() if viewer else {}}
 
 

@@ -3,7 +3,10 @@
 `contactbot understanding train` reads `corpus/concerns.jsonl`, `corpus/concerns-extra.jsonl` and
 `corpus/everyday.jsonl` (greetings, commands, reports: the detector reads every message), and the
 concerns of every other `*.jsonl` beside them (dev, leaders). Their other messages stay out: parse()
-hears the model on concerns only, and hundreds of easy reports would outweigh the hard negatives., fits logistic regressions on character 1-3-grams with
+hears the model on concerns only, and hundreds of easy reports would outweigh the hard negatives. Labelled
+feedback from the school (false alarms and missed crises, `contactbot understanding feedback export`) joins
+from `corpus/feedback/*.jsonl` when there are any, and from files named with `--extra`. It fits logistic
+regressions on character 1-3-grams with
 scikit-learn, picks the thresholds from 5-fold out-of-fold scores, and writes the weights as JSON.
 Training needs scikit-learn (a development dependency); scoring never does.
 
@@ -15,7 +18,7 @@ false alarms within WATCH_FALSE_ALARMS.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from bot.parse.model import Model, grams, model_from_json
 from bot.parse.text import normalise, strip_noise
 
 CONCERN_FILES = ("concerns.jsonl", "concerns-extra.jsonl", "everyday.jsonl")
+FEEDBACK_FOLDER = "feedback"  # corpus/feedback/*.jsonl: the school's own labelled false alarms and misses
 CATEGORIES = ("study", "mental", "life", "career", "safety", "other")
 CRISIS_FALSE_ALARMS = 0.02
 WATCH_FALSE_ALARMS = 0.15
@@ -85,25 +89,56 @@ class Figures:
         ]
 
 
-def read_examples(folder: Path) -> list[Example]:
-    """Read every labelled file in the corpus folder (the concern files are required)."""
+def feedback_files(folder: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """Return the feedback files that join the training: corpus/feedback/*.jsonl, then those named."""
+    found = sorted((folder / FEEDBACK_FOLDER).glob("*.jsonl"))
+    for path in extra:
+        if not path.is_file():
+            raise FileNotFoundError(f"找不到训练数据文件 {path}")
+        if path.resolve() not in {p.resolve() for p in found}:
+            found.append(path)
+    return found
+
+
+def read_examples(folder: Path, extra: Iterable[Path] = ()) -> list[Example]:
+    """Read every labelled file in the corpus folder (the concern files are required) and the feedback files;
+    a feedback example seen before (the same export twice) is read once."""
     for name in CONCERN_FILES:
         if not (folder / name).is_file():
             raise FileNotFoundError(f"训练数据缺少 {folder / name}")
     examples: list[Example] = []
-    others = sorted(p.name for p in folder.glob("*.jsonl") if p.name not in CONCERN_FILES)
-    for name in (*CONCERN_FILES, *others):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
+    others = sorted(folder / p.name for p in folder.glob("*.jsonl") if p.name not in CONCERN_FILES)
+    feedback = feedback_files(folder, extra)
+    seen: set[str] = set()
+    for path in (*(folder / name for name in CONCERN_FILES), *others, *feedback):
+        for item in _items(path):
             expect = item["expect"]
             concern = expect.get("intent") == "concern"
-            if not concern and name not in CONCERN_FILES:
+            if not concern and (path.parent != folder or path.name not in CONCERN_FILES):
                 continue  # leaders' reports and commands: parse() never hears the model on them
+            if path in feedback:
+                if item["id"] in seen:
+                    continue
+                seen.add(item["id"])
             examples.append(Example(item["id"], normalise(item["text"]), bool(expect.get("crisis", False)),
                                     expect.get("category") if concern else None))
     return examples
+
+
+def _items(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield the records of one corpus file; a line that is not one names the file and line."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if isinstance(item, dict) and isinstance(item.get("expect"), dict) and isinstance(item.get("text"), str):
+                item["id"] = str(item["id"])
+                yield item
+                continue
+        except (ValueError, KeyError):
+            pass
+        raise ValueError(f"{path} 第 {number} 行不是语料格式（{{\"id\", \"text\", \"expect\"}}）")
 
 
 def _vectorizer() -> TfidfVectorizer:
@@ -210,9 +245,11 @@ def measure(examples: list[Example], scores: list[float], categories: Iterable[s
     return figures
 
 
-def train(folder: Path) -> tuple[dict[str, Any], list[str]]:
-    """Train on the corpus folder; return the model JSON and the report lines (out of fold, then in sample)."""
-    examples = read_examples(folder)
+def train(folder: Path, extra: Iterable[Path] = ()) -> tuple[dict[str, Any], list[str]]:
+    """Train on the corpus folder and the feedback files; return the model JSON and the report lines (out of
+    fold, then in sample)."""
+    extra = list(extra)
+    examples = read_examples(folder, extra)
     scores, categories = out_of_fold(examples)
     crisis_threshold, watch_threshold = choose_thresholds(examples, scores)
     data = fit(examples)
@@ -224,6 +261,7 @@ def train(folder: Path) -> tuple[dict[str, Any], list[str]]:
     in_sample = measure(examples, in_scores, in_categories, model)
     report = [f"{len(examples)} labelled messages; thresholds: crisis {data['crisis_threshold']}, "
               f"watch {data['watch_threshold']}; {len(data['weights'])} n-grams"]
+    report += [f"  with feedback from {path}" for path in feedback_files(folder, extra)]
     report += oof.lines(f"out of fold ({FOLDS}-fold)")
     report += [f"  missed  {line}" for line in oof.missed] + [f"  alarm   {line}" for line in oof.alarms]
     report += in_sample.lines("in sample")

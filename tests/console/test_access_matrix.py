@@ -112,6 +112,12 @@ CASES = (
     Case("console.outbox_retry", "POST", lambda s: "/console/outbox/999999/retry", ok("admin", code=404)),
     Case("console.outbox_acknowledge", "POST", lambda s: "/console/outbox/999999/acknowledge",
          ok("admin", code=404)),  # who may act: no such message; the others: 403
+    # The crisis detector's labelled set: admins and the mental-health office (test_feedback_pages.py); marking a
+    # missed crisis: the people on the ticket's case (the owner, zhao; local accounts are on no case).
+    Case("console.feedback", "GET", lambda s: "/console/feedback", ok("admin")),
+    Case("console.feedback_jsonl", "GET", lambda s: "/console/feedback.jsonl", ok("admin")),
+    Case("console.concern_missed", "POST", lambda s: f"/console/concerns/{s.concern_zhao}/missed",
+         ok("leader", code=302)),
     Case("console.group_reply", "POST", lambda s: f"/console/concerns/groups/{s.group}/reply", ok("admin", code=302),
          data=lambda s: {"text": "3号楼热水器已更换，今晚恢复供应"}),
 )
