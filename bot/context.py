@@ -23,6 +23,7 @@ from bot.messages import Incoming
 from bot.models import Person, School
 from bot.outbox import Outbox
 from bot.redis_health import GuardedRedis, RedisHealth
+from bot.roster_version import watch_roster_changes
 from bot.state import ConversationState
 
 Clock = Callable[[], datetime]
@@ -52,8 +53,6 @@ class Deps:
     keyring: Keyring = field(init=False)  # from [encryption]: seals students' words and anonymous senders
 
     def __post_init__(self) -> None:
-        from bot.roster_version import watch_roster_changes
-
         self.keyring = Keyring.from_settings(self.settings)  # a malformed key stops start-up here
         install_keyring(self.engine, self.keyring)  # the sealed columns find it on the engine
         watch_roster_changes(self)  # roster and link changes invalidate every process's name index

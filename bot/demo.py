@@ -22,9 +22,15 @@ from bot.console.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from bot.context import Deps
 from bot.db import school_by_code, upgrade
 from bot.demo_history import seed_history
+from bot.emulator import emulator_bp
+from bot.emulator.demo_clock import ShiftedClock
+from bot.emulator.demo_page import demo_index
 from bot.models import Person
 from bot.roster import apply_roster, read_roster
 from bot.schedule.semesters import assumed_semesters
+from bot.web import create_app
+from jobs.scheduler import start_background_scheduler
+from jobs.urgent import UrgentFlusher
 
 DEMO_ROSTER = Path(__file__).resolve().parent / "data" / "demo_roster.csv"
 DEMO_SCHOOL = "燕赵理工大学（演示）"
@@ -84,13 +90,6 @@ def prepare_demo(deps: Deps) -> int:
 
 def run_demo(base: Settings, port: int) -> int:
     """Prepare and serve the demo until interrupted."""
-    from bot.emulator import emulator_bp
-    from bot.emulator.demo_clock import ShiftedClock
-    from bot.emulator.demo_page import demo_index
-    from bot.web import create_app
-    from jobs.scheduler import start_background_scheduler
-    from jobs.urgent import UrgentFlusher
-
     settings = demo_settings(base, port)
     clock = ShiftedClock()  # the emulator's ⏩ moves it on: a crisis escalates without waiting the minutes out
     deps = Deps.build(settings, clock=clock)

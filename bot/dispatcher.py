@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import handlers
 from bot.cards.clicks import CardHandler, answer_tap
 from bot.cards.questions import run_step
 from bot.context import Context, Deps, conversation_state
@@ -27,6 +28,7 @@ from bot.roster_version import as_version, version_key
 from bot.routing import Handler, Route, Step, match
 from bot.sender_cache import known_sender
 from bot.state import ConversationState
+from handlers.concerns import crisis_guard, with_crisis_notice
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,6 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
     The message id is written with the reply at the end of the transaction: a second delivery of the
     same id (another worker, or after Redis lost its claim) fails on the unique key and rolls back.
     """
-    from handlers import CARDS, ROUTES, STEPS, fallback
-    from handlers.concerns import crisis_guard, with_crisis_notice
-
     now = msg.received_at or deps.clock()
     urgent = False
     try:
@@ -61,7 +60,7 @@ def dispatch(msg: Incoming, deps: Deps) -> Reply | None:
                 ctx = Context.build(msg, db=db, deps=deps, school=school, sender=sender, now=now, state=state,
                                     roster_version=version)
                 reply = crisis_guard(msg, ctx) or with_crisis_notice(
-                    ctx, answer(msg, ctx, ROUTES, STEPS, fallback, CARDS))
+                    ctx, answer(msg, ctx, handlers.ROUTES, handlers.STEPS, handlers.fallback, handlers.CARDS))
                 urgent = ctx.outbox.urgent
             if msg.msg_id:  # a Core insert, not one more object for the unit of work; a duplicate fails here
                 stored = Reply.of(PRIVATE_REPLY) if reply.private else reply  # a revealed name is never kept

@@ -363,9 +363,3 @@ class InboundMessage(Base):
     reply_type: Mapped[str | None] = mapped_column(String(16))
     reply_payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
 
-
-import bot.cards.models  # noqa: E402, F401  (template cards sent, migration 0011)
-import bot.channels.binding  # noqa: E402, F401  (the Official Account binding codes, migration 0002)
-import bot.concerns.models  # noqa: E402, F401  (the concerns capability's own tables)
-import bot.console.models  # noqa: E402, F401  (the console's local accounts)
-import bot.rules.models  # noqa: E402, F401  (the rules capability's own tables)

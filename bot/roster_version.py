@@ -11,22 +11,34 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+import redis
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Link, Person
-from bot.redis_health import REDIS_DOWN
-
-if TYPE_CHECKING:
-    from bot.context import Deps
+from bot.redis_health import REDIS_DOWN, RedisHealth
 
 VERSION_TTL = 30 * 86400
 CHANGED = "roster_changed"  # session.info key: the school ids whose roster this transaction touched
 
 
-def roster_version(deps: Deps, school_id: int) -> str | None:
+class RosterDeps(Protocol):
+    """What the roster version needs of the long-lived dependencies: `bot.context.Deps` is one, and watches with it."""
+
+    sessions: sessionmaker[Session]
+
+    @property
+    def redis(self) -> redis.Redis: ...
+
+    @property
+    def redis_health(self) -> RedisHealth | None: ...
+
+    def key(self, purpose: str, *parts: object) -> str: ...
+
+
+def roster_version(deps: RosterDeps, school_id: int) -> str | None:
     """Return the current roster version of a school ("0" when never bumped or expired; None while Redis is away)."""
     try:
         return as_version(deps.redis.get(version_key(deps, school_id)))
@@ -39,7 +51,7 @@ def provisional_version() -> str:
     return f"no-redis:{int(time.monotonic() // 60)}"
 
 
-def version_key(deps: Deps, school_id: int) -> str:
+def version_key(deps: RosterDeps, school_id: int) -> str:
     return deps.key("roster-version", school_id)
 
 
@@ -47,7 +59,7 @@ def as_version(raw: object) -> str:
     return str(raw or "0")
 
 
-def watch_roster_changes(deps: Deps) -> None:
+def watch_roster_changes(deps: RosterDeps) -> None:
     """Bump a school's roster version after each commit that changed its people or links (once per sessionmaker)."""
     sessions: Any = deps.sessions
     if getattr(sessions, "_roster_watched", False):
@@ -73,7 +85,7 @@ def watch_roster_changes(deps: Deps) -> None:
     event.listen(sessions, "after_rollback", forget)
 
 
-def bump_versions(deps: Deps, school_ids: Iterable[int]) -> None:
+def bump_versions(deps: RosterDeps, school_ids: Iterable[int]) -> None:
     """Bump the schools' roster versions now, or as soon as Redis is back."""
     ids = sorted(set(school_ids))
     pipe = deps.redis.pipeline(transaction=False)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.messages import TEXT, Incoming, Reply
+from bot.understanding import understand
 
 Handler = Callable[[Incoming, Context], Reply]
 Predicate = Callable[[Incoming, Context], bool]
@@ -42,8 +43,6 @@ class Route:
 
 def intent_of(msg: Incoming, ctx: Context) -> str:
     """Return the parsed intent of a text message (parsed once per message, cached on ctx)."""
-    from bot.understanding import understand
-
     return understand(msg, ctx).intent
 
 

@@ -10,6 +10,7 @@ from bot.console.blueprint import bp as console_bp
 from bot.context import Deps
 from bot.health import health
 from bot.webhook import bp as webhook_bp
+from jobs.urgent import UrgentFlusher
 
 
 def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Flask:
@@ -20,8 +21,6 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fl
     """
     settings = settings or (deps.settings if deps else load_settings())
     if deps is None:
-        from jobs.urgent import UrgentFlusher
-
         deps = Deps.build(settings)
         deps.on_urgent = UrgentFlusher(deps)
     app = Flask(__name__)

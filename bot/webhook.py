@@ -40,6 +40,7 @@ from bot.channels.registry import CallbackChannel, callback_channel
 from bot.claim import Claim, Taken
 from bot.context import Deps
 from bot.db import school_by_code
+from bot.dispatcher import dispatch
 from bot.messages import CARD_EVENT, EVENT, Incoming, Reply
 from bot.models import InboundMessage, OutboundMessage, School
 from bot.outbox import Outbox
@@ -178,7 +179,7 @@ class Handoff:
 def work(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim, handoff: Handoff) -> None:
     """Dispatch a message; hand the reply to the waiting request, or queue it if the request gave up."""
     try:
-        reply, recipient = channel.deliver(msg, deps)
+        reply, recipient = channel.deliver(msg, deps, dispatch)
         # Every message but an event (a tap on a card aside) gets a reply; None: the database had this one.
         duplicate = reply is None and (msg.kind != EVENT or msg.event == CARD_EVENT) and bool(msg.msg_id)
         if duplicate:
@@ -224,7 +225,7 @@ def retry_late(deps: Deps, channel: CallbackChannel, msg: Incoming, claim: Claim
     for delay in LATE_RETRY_DELAYS:
         time.sleep(delay)
         try:
-            reply, recipient = channel.deliver(msg, deps)
+            reply, recipient = channel.deliver(msg, deps, dispatch)
         except Exception:
             log.warning("late retry of %s/%s failed", msg.channel, msg.msg_id, exc_info=True)
             continue

@@ -20,6 +20,7 @@ from bot.rules.reminders import reminder_subject
 from bot.schedule.clock_times import WEEKDAY_ZH
 from bot.schedule.periods import md
 from bot.schedule.school_calendar import calendar_for
+from bot.understanding import understand
 from handlers.events import record_prompt
 
 RESUME_WORDS = ("恢复提醒", "取消暂停", "继续提醒", "恢复提醒吧", "可以提醒了")
@@ -32,8 +33,6 @@ def _parsed(msg: Incoming, ctx: Context) -> Any:
     cached = ctx.extras.get("parsed")
     if cached is not None:
         return cached
-    from bot.understanding import understand
-
     return understand(msg, ctx)
 
 

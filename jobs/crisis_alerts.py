@@ -17,12 +17,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.concerns.answers import staff_channel
 from bot.concerns.crisis import alert_text
 from bot.concerns.crisis_case import alert_card
 from bot.concerns.crisis_chain import send_step, step_due
 from bot.concerns.models import CrisisCase, CrisisStep
 from bot.concerns.senders import sender_of
-from bot.concerns.tickets import staff_channel
 from bot.config import Settings
 from bot.context import Deps
 from bot.models import Concern, School

@@ -1,6 +1,6 @@
 """The cards capability's table: every template card sent, under the subject it asks about (migration 0011).
 
-Imported at the end of `bot.models` so Alembic and `Base.metadata` see it.
+Listed in `bot.schema` so Alembic and `Base.metadata` see it.
 """
 
 from __future__ import annotations

@@ -20,14 +20,22 @@ import redis
 import requests
 from wechatpy.crypto import WeChatCrypto
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, Step, incoming_from, message_parts, passive_xml
+from bot.channels.base import (
+    BadMessage,
+    Delivery,
+    Dispatch,
+    Forbidden,
+    Step,
+    incoming_from,
+    message_parts,
+    passive_xml,
+)
 from bot.channels.binding import BIND_PATTERN, bind, person_for_openid
 from bot.channels.wecom import Undeliverable, open_envelope
 from bot.channels.wecom_api import Api, ApiError, TokenSource
 from bot.config import Settings
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.dispatcher import dispatch
 from bot.kv import key
 from bot.messages import EVENT, TEXT, Incoming, Reply
 
@@ -81,7 +89,7 @@ class OfficialChannel:
         plain = passive_xml(delivery, reply, created)
         return str(self.crypto.encrypt_message(plain, secrets.token_hex(8), str(created)))
 
-    def deliver(self, msg: Incoming, deps: Deps) -> tuple[Reply | None, str]:
+    def deliver(self, msg: Incoming, deps: Deps, dispatch: Dispatch) -> tuple[Reply | None, str]:
         """Bind, or speak as the bound person through the dispatcher; return the reply and its recipient."""
         openid = msg.sender
         if msg.kind == EVENT:

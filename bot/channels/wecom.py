@@ -25,13 +25,21 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
-from bot.channels.base import BadMessage, Delivery, Forbidden, Step, incoming_from, message_parts, passive_xml
+from bot.channels.base import (
+    BadMessage,
+    Delivery,
+    Dispatch,
+    Forbidden,
+    Step,
+    incoming_from,
+    message_parts,
+    passive_xml,
+)
 from bot.channels.template_card import card_json
 from bot.channels.wecom_api import Api, ApiError, TokenSource
 from bot.channels.xml import Node, XMLRefused, flat_fields, read_fields, read_tree
 from bot.config import Settings
 from bot.context import Deps
-from bot.dispatcher import dispatch
 from bot.kv import key
 from bot.messages import CARD_EVENT, EVENT, Attachment, CardUpdate, Incoming, Reply
 
@@ -121,7 +129,7 @@ class WecomChannel:
         plain = passive_xml(delivery, reply, created)
         return str(self.crypto.encrypt_message(plain, secrets.token_hex(8), str(created)))
 
-    def deliver(self, msg: Incoming, deps: Deps) -> tuple[Reply | None, str]:
+    def deliver(self, msg: Incoming, deps: Deps, dispatch: Dispatch) -> tuple[Reply | None, str]:
         """Hand the message to the dispatcher; return its reply and who a late reply goes to."""
         if msg.kind == EVENT and msg.event not in DISPATCHED_EVENTS:
             return None, msg.sender

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.concerns.answers import answer_concern, is_open, staff_channel
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH, people_with_role
 from bot.concerns.senders import sender_person_id
 from bot.concerns.similarity import Item, find_groups
-from bot.concerns.tickets import answer_concern, is_open, staff_channel
 from bot.context import Context
 from bot.messages import Reply
 from bot.models import Concern, Person

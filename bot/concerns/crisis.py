@@ -23,13 +23,14 @@ from sqlalchemy import select
 
 from bot.audit import record
 from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
+from bot.concerns.answers import staff_channel
 from bot.concerns.crisis_case import alert_card, case_of, open_case
 from bot.concerns.crisis_chain import alerted_people, send_step
 from bot.concerns.history import add_history
 from bot.concerns.models import CrisisCase
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head
 from bot.concerns.senders import raised_by, set_sender
-from bot.concerns.tickets import create_ticket, staff_channel
+from bot.concerns.tickets import create_ticket
 from bot.context import Context
 from bot.messages import Reply
 from bot.models import Concern, Person

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from bot.audit import record
 from bot.cards.settle import outcome_line, settle
+from bot.concerns.answers import staff_channel
 from bot.concerns.cases import Cases
 from bot.concerns.crisis_chain import alerted_people
 from bot.concerns.feedback import FALSE_ALARM, add_feedback
 from bot.concerns.history import add_history
 from bot.concerns.models import CrisisCase
 from bot.concerns.senders import sender_of
-from bot.concerns.tickets import staff_channel
 from bot.config import Settings
 from bot.messages import Button, Choice, Reply
 from bot.models import Concern, Person

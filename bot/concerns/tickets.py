@@ -15,22 +15,22 @@ from sqlalchemy.orm import Session
 
 from bot.cards.settle import outcome_line, settle, settle_choice
 from bot.concerns.abuse import classify_abuse, duplicate_of, over_rate_limit, repeat_offender
-from bot.concerns.deadlines import CLOSED_STATUSES, add_working_days, set_deadlines
+from bot.concerns.answers import answer_concern, staff_channel
+from bot.concerns.common import group_new_concern
+from bot.concerns.deadlines import add_working_days, set_deadlines
 from bot.concerns.history import add_history
 from bot.concerns.models import ConcernEscalation
 from bot.concerns.numbering import next_number
 from bot.concerns.render import (
     feedback_notice,
     privacy_notice,
-    rating_card,
     rating_subject,
     receipt,
-    relayed_answer,
     staff_notice,
     when,
 )
 from bot.concerns.routing import Routing, on_duty, route_concern
-from bot.concerns.senders import is_sender, raised_by, sender_of, set_sender
+from bot.concerns.senders import is_sender, raised_by, set_sender
 from bot.concerns.similarity import specific_place
 from bot.config import Settings
 from bot.context import Context
@@ -49,11 +49,6 @@ class Raised:
     paged: bool
     text: str  # what the sender is told
     duplicate: bool = False
-
-
-def staff_channel(ctx_channel: str) -> str:
-    """Return the channel staff are reached on: WeCom, or the console in tests and the demo."""
-    return "console" if ctx_channel == "console" else "wecom"
 
 
 def find_ticket(db: Session, school_id: int, number: int) -> Concern | None:
@@ -85,8 +80,6 @@ def create_ticket(ctx: Context, text: str, category: str, anonymous: bool, crisi
 
 def raise_concern(ctx: Context, text: str, category: str, anonymous: bool) -> Raised:
     """Turn a (non-crisis) concern into a ticket: limits and marks first, then routing and notices."""
-    from bot.concerns.common import group_new_concern  # common builds on this module's answers
-
     repeat = duplicate_of(ctx.db, ctx.sender, text, ctx.now)
     if repeat is not None:
         return Raised(repeat, paged=False, duplicate=True,
@@ -169,28 +162,6 @@ def answer_ticket(ctx: Context, concern: Concern, text: str, resolve: bool) -> N
     answer_concern(ctx.db, ctx.outbox, concern, ctx.sender, text, resolve, ctx.now)
 
 
-def answer_concern(db: Session, outbox: Outbox, concern: Concern, staff: Person, text: str, resolve: bool,
-                   now: datetime) -> None:
-    """Record a staff answer, relay it to the sender through the outbox, and move the status on.
-
-    Chat and the web console both answer through here (the console builds its own Outbox).
-    """
-    message = add_history(db, concern, "staff", text, now, staff)
-    if concern.first_response_at is None:
-        concern.first_response_at = now
-    if resolve:
-        concern.status, concern.resolved_at, concern.rating = "resolved", now, None
-    elif concern.status in ("open", "reopened"):
-        concern.status = "answered"
-    sender = sender_of(db, concern)
-    if sender is None:  # purged or erased meanwhile: the answer stays in the history only
-        return
-    outbox.send(sender.userid, Reply(text=relayed_answer(concern, staff, text, resolve),
-                                     choice=rating_card(concern) if resolve else None),
-                purpose="concern_reply", channel=concern.channel,
-                dedupe_key=f"concern:{concern.school_id}:{concern.number}:msg:{message.id}")
-
-
 def follow_up(ctx: Context, concern: Concern, text: str) -> None:
     """Record the sender's follow-up and pass it to everyone holding the ticket."""
     message = add_history(ctx.db, concern, "sender", text, ctx.now, ctx.sender)
@@ -239,8 +210,3 @@ def awaiting_rating(db: Session, sender: Person) -> Concern | None:
     return db.scalar(select(Concern).where(raised_by(db, sender), Concern.status == "resolved",
                                            Concern.rating.is_(None))
                      .order_by(Concern.resolved_at.desc(), Concern.id.desc()).limit(1))
-
-
-def is_open(concern: Concern) -> bool:
-    """Tell whether a ticket still needs staff."""
-    return concern.status not in CLOSED_STATUSES

@@ -1,6 +1,5 @@
 """The admin web console (issue 7): compliance at a glance, people and links, records with evidence and
 history, the concerns board, the audit log, and the exports a school reports upward (N16, N19, N21).
 
-The blueprint lives in `bot.console.blueprint` (registered by `bot.web.create_app`); this package
-imports nothing at load time so that `bot.models` can import `bot.console.models` without a cycle.
+The blueprint lives in `bot.console.blueprint` (registered by `bot.web.create_app`).
 """

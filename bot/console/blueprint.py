@@ -38,7 +38,7 @@ from bot.console.csrf import check_csrf, csrf_token
 from bot.console.models import ADMIN, PROVINCE
 from bot.console.schools import school_names, school_title
 from bot.console.sessions import RedisSessionInterface
-from bot.contacts import KIND_ZH, VENUE_ZH
+from bot.contacts import KIND_ZH, VENUE_ZH, format_day
 from bot.context import Deps
 from bot.models import School
 from bot.rules.engine import STATE_ZH as OBLIGATION_ZH
@@ -220,8 +220,6 @@ def _local_time(value: datetime | None) -> str:
 
 def _day(value: Any) -> str:
     """Format a date as 11月25日（周三）."""
-    from bot.contacts import format_day
-
     return format_day(value) if value else ""
 
 

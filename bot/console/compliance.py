@@ -18,7 +18,8 @@ from bot.rules.catalog import PERIOD_ZH, Rule
 from bot.rules.engine import DUE, EXCUSED, EXEMPT, MET, OVERDUE, PersonStatus, evaluate, ledger
 from bot.rules.engine import Obligation as EngineObligation
 from bot.rules.school_groups import school_groups
-from bot.schedule import Period, calendar_for
+from bot.schedule.periods import Period
+from bot.schedule.school_calendar import calendar_for
 
 PERIOD_KINDS = ("week", "month", "quarter", "semester")
 SCOPE_BY_IDS = 500  # up to this many people, the engine is asked about exactly them

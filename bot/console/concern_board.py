@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.concerns.anonymity import ANONYMOUS_LABEL, MAX_REASON, MIN_REASON, reveal_sender, sender_label
+from bot.concerns.answers import answer_concern
 from bot.concerns.cases import SENSITIVE_CATEGORIES
 from bot.concerns.common import answer_group
 from bot.concerns.deadlines import CLOSED_STATUSES
@@ -26,7 +27,7 @@ from bot.concerns.models import ConcernGroup
 from bot.concerns.render import RATING_ZH, STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH
 from bot.concerns.senders import distinct_senders
-from bot.concerns.tickets import answer_concern, reopen_concern
+from bot.concerns.tickets import reopen_concern
 from bot.console.access import ConcernView, cases_for, concern_view, may, visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.crisis_cases import case_panel

@@ -2,7 +2,7 @@
 province staff), with hashed passwords and the scope their role gives them.
 
 Example: `contactbot admin create --username wang --role admin` makes an admin of the default school.
-Imported at the end of `bot.models` so Alembic and `Base.metadata` see it (migration 0005).
+Listed in `bot.schema` so Alembic and `Base.metadata` see it (migration 0005).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from bot.models import Person
 from bot.roles import SCHOOL_LEADER
 from bot.rules.models import Pause
 from bot.rules.standing import KINDS_ZH, StandingView, end_standing, set_standing, standing_view
-from bot.schedule import quarter_of
+from bot.schedule.periods import quarter_of
 
 PAUSES_SHOWN_DAYS = 60  # pauses that ended longer ago than this are history the digest already told
 

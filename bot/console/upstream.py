@@ -14,7 +14,8 @@ from flask import g
 
 from bot.config import Settings
 from bot.rules.school_groups import settings_of
-from bot.schedule import Period, calendar_for
+from bot.schedule.periods import Period
+from bot.schedule.school_calendar import calendar_for
 
 
 def view_settings() -> Settings:

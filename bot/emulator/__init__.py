@@ -6,11 +6,7 @@ http://HOST/emulator). It must never be registered in production: `contactbot de
 register it themselves; `create_app` does not.
 """
 
-from __future__ import annotations
+from bot.emulator import api, chat, demo_clock  # noqa: F401  (their routes are registered on the blueprint)
+from bot.emulator.blueprint import emulator_bp
 
-from flask import Blueprint
-
-emulator_bp = Blueprint("emulator", __name__, url_prefix="/emulator", template_folder="templates",
-                        static_folder="static", static_url_path="/static")
-
-from bot.emulator import api, chat, demo_clock  # noqa: E402,F401  (register the routes)
+__all__ = ["emulator_bp"]

@@ -28,7 +28,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 
 from bot.context import Deps
-from bot.emulator import emulator_bp
+from bot.emulator.blueprint import emulator_bp
 from bot.emulator.card_rules import card_problem
 
 TOKEN_TTL = 7200

@@ -27,8 +27,8 @@ from bot.channels.wecom import seal, unseal_tree, wecom_app
 from bot.channels.xml import Node, flat_fields, write_fields
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.emulator import emulator_bp
 from bot.emulator.api import issue_response_code, keep_image, kept_image, pushed
+from bot.emulator.blueprint import emulator_bp
 from bot.emulator.card_rules import card_problem
 from bot.messages import CARD_EVENT
 from bot.models import Person

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import Response, abort, current_app, jsonify, request
 
 from bot.context import Deps, system_clock
-from bot.emulator import emulator_bp
+from bot.emulator.blueprint import emulator_bp
 from jobs.scheduler import run_due_jobs
 
 MAX_MINUTES = 24 * 60

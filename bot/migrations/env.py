@@ -5,7 +5,8 @@ from typing import Any, Literal
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
-from bot.models import Base, UTCDateTime
+from bot.models import UTCDateTime
+from bot.schema import Base
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:

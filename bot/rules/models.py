@@ -1,6 +1,6 @@
 """The rules capability's tables: pauses (N11), reminders sent once, standing links (N3), digest and report runs.
 
-Imported at the end of `bot.models` so Alembic and `Base.metadata` see them (migration 0003; report runs 0010).
+Listed in `bot.schema` so Alembic and `Base.metadata` see them (migration 0003; report runs 0010).
 """
 
 from __future__ import annotations

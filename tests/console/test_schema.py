@@ -11,7 +11,7 @@ from bot.console.accounts import DEMO_PASSWORD, AccountError, create_account, en
 from bot.console.models import ConsoleAccount
 from bot.context import Deps
 from bot.db import school_by_code
-from bot.models import Base
+from bot.schema import Base
 
 
 def test_migration_matches_the_model(deps: Deps) -> None:

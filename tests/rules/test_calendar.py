@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import CalendarSettings, ConfigError, HolidayEntry, Settings, load_settings
-from bot.schedule import calendar_for, month_of, parse_week_key, quarter_of, week_of
+from bot.schedule.periods import month_of, parse_week_key, quarter_of, week_of
+from bot.schedule.school_calendar import calendar_for
 from bot.schedule.working_time import add_working_days, add_working_hours, working_hours_between
 from tests.rules.conftest import AUTUMN, SPRING, local
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.config import RulesSettings, SchoolEntry
 from bot.db import ensure_schools, school_by_code
 from bot.models import Contact, ContactCounterpart, ContactRevision, Person, PersonRole
-from bot.rules import request_confirmations
+from bot.rules.confirmations import request_confirmations
 from bot.rules.engine import MET
 from handlers.confirm import ROUTES, STEPS, answer_confirmation, is_confirmation_answer
 from jobs.confirmations import mark_unconfirmed_records

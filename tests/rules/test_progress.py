@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.models import Person
-from bot.rules import compliance_for, render_progress
+from bot.rules.progress import compliance_for, render_progress
 from bot.rules.standing import set_standing, sync_from_roster
 from tests.rules.conftest import World
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from bot.config import ReportSettings
 from bot.context import Deps
-from bot.models import Base, Person, School
+from bot.models import Person, School
+from bot.schema import Base
 from jobs.digest import send_weekly_digest
 from jobs.report import report_month_due, send_reports
 from tests.rules.conftest import World, outbox_rows

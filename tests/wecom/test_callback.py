@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from werkzeug.test import TestResponse
 
-import bot.channels.wecom as wecom_module
 import bot.webhook as webhook_module
 from bot.context import Deps
 from bot.db import make_sessions
@@ -50,13 +49,13 @@ def test_a_redelivery_is_handled_once_and_gets_the_first_answer_encrypted_afresh
 
 def test_concurrent_redeliveries_are_handled_once_and_all_get_the_answer(app: object, proto: Protocol, wecom_deps: Deps,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real = wecom_module.dispatch
+    real = webhook_module.dispatch
 
     def slow(msg: Incoming, deps: Deps) -> Reply | None:
         time.sleep(0.3)  # the first delivery is still being handled when the others arrive
         return real(msg, deps)
 
-    monkeypatch.setattr(wecom_module, "dispatch", slow)
+    monkeypatch.setattr(webhook_module, "dispatch", slow)
     one_at_a_time = threading.Lock()  # on PostgreSQL the test's sessions share one connection (rolled back after)
     real_answer = webhook_module.earlier_answer
 
@@ -114,7 +113,7 @@ def test_a_bug_in_a_handler_is_answered_with_an_apology(client: FlaskClient, pro
     def broken(msg: Incoming, deps: Deps) -> Reply | None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(wecom_module, "dispatch", broken)
+    monkeypatch.setattr(webhook_module, "dispatch", broken)
     assert "出错" in reply_text(proto, say(client, proto, "zhaojianguo01", "帮助", "7100000007"))
 
 
@@ -123,13 +122,13 @@ def test_slow_reply_goes_through_the_outbox(roster_deps: Deps, proto: Protocol,
     from tests.wecom.conftest import with_wecom
 
     deps = with_wecom(roster_deps, reply_budget_seconds=0.2)
-    real = wecom_module.dispatch
+    real = webhook_module.dispatch
 
     def slow(msg: Incoming, d: Deps) -> Reply | None:
         time.sleep(0.6)
         return real(msg, d)
 
-    monkeypatch.setattr(wecom_module, "dispatch", slow)
+    monkeypatch.setattr(webhook_module, "dispatch", slow)
     client = create_app(deps=deps).test_client()
     started = time.monotonic()
     response = say(client, proto, "zhaojianguo01", "帮助", "7100000008")
@@ -147,19 +146,19 @@ def test_slow_reply_goes_through_the_outbox(roster_deps: Deps, proto: Protocol,
 def test_reply_text_with_cdata_end_survives(client: FlaskClient, proto: Protocol,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     tricky = "a]]>b <c> & ]]]]>\n  end  "
-    monkeypatch.setattr(wecom_module, "dispatch", lambda msg, deps: Reply.of(tricky))
+    monkeypatch.setattr(webhook_module, "dispatch", lambda msg, deps: Reply.of(tricky))
     assert reply_text(proto, say(client, proto, "zhaojianguo01", "x", "7100000009")) == tricky
 
 
 def test_whitespace_is_kept_as_sent(client: FlaskClient, proto: Protocol, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = wecom_module.dispatch
+    real = webhook_module.dispatch
 
     def spy(msg: Incoming, deps: Deps) -> Reply | None:
         seen.append(msg.text)
         return real(msg, deps)
 
-    monkeypatch.setattr(wecom_module, "dispatch", spy)
+    monkeypatch.setattr(webhook_module, "dispatch", spy)
     text = "  帮助 \n\t"
     assert "记录联系" in reply_text(proto, say(client, proto, "zhaojianguo01", text, "7100000010"))
     assert seen == [text]
@@ -168,7 +167,7 @@ def test_whitespace_is_kept_as_sent(client: FlaskClient, proto: Protocol, monkey
 def test_long_reply_is_split(client: FlaskClient, proto: Protocol, wecom_deps: Deps,
                              monkeypatch: pytest.MonkeyPatch) -> None:
     long = "\n".join(f"第{i}行：" + "联系" * 40 for i in range(60))  # about 15 KB
-    monkeypatch.setattr(wecom_module, "dispatch", lambda msg, deps: Reply.of(long))
+    monkeypatch.setattr(webhook_module, "dispatch", lambda msg, deps: Reply.of(long))
     first = reply_text(proto, say(client, proto, "zhaojianguo01", "x", "7100000011"))
     rest = [row.payload["content"] for row in outbox_rows(wecom_deps)]
     assert len(first.encode()) <= 2048 and all(len(r.encode()) <= 2048 for r in rest) and len(rest) >= 6
@@ -193,7 +192,7 @@ def test_enter_agent_is_dispatched_and_other_events_are_acknowledged(
         seen.append(msg)
         return Reply.of("欢迎")
 
-    monkeypatch.setattr(wecom_module, "dispatch", welcome)
+    monkeypatch.setattr(webhook_module, "dispatch", welcome)
     assert reply_text(proto, post(client, proto, event_message("zhaojianguo01", "enter_agent", CORP_ID))) == "欢迎"
     assert seen[0].kind == "event" and seen[0].event == "enter_agent"
     assert seen[0].msg_id == "zhaojianguo01:1764000000:enter_agent"
@@ -227,7 +226,7 @@ def test_a_dispatch_failing_after_the_window_is_retried_in_the_background(
     from tests.wecom.conftest import with_wecom
 
     deps = with_wecom(roster_deps, reply_budget_seconds=0.1)
-    real = wecom_module.dispatch
+    real = webhook_module.dispatch
     calls: list[int] = []
 
     def slow_then_down(msg: Incoming, d: Deps) -> Reply | None:
@@ -237,7 +236,7 @@ def test_a_dispatch_failing_after_the_window_is_retried_in_the_background(
             raise ConnectionError("database went away")
         return real(msg, d)
 
-    monkeypatch.setattr(wecom_module, "dispatch", slow_then_down)
+    monkeypatch.setattr(webhook_module, "dispatch", slow_then_down)
     monkeypatch.setattr(webhook_module, "LATE_RETRY_DELAYS", (0.05,))
     client = create_app(deps=deps).test_client()
     assert say(client, proto, "zhaojianguo01", "帮助", "7100000013").get_data() == b""

@@ -15,8 +15,9 @@ from bot.config import load_settings
 from bot.context import Deps
 from bot.emulator.api import pushed
 from bot.messages import Reply
-from bot.models import Base, OutboundMessage
+from bot.models import OutboundMessage
 from bot.outbox import requeue
+from bot.schema import Base
 from bot.web import create_app
 from jobs.outbox import flush_outbox
 from tests.wecom.test_outbox import advance, queue, rows

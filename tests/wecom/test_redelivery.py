@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-import bot.channels.wecom as wecom_module
+import bot.webhook as webhook_module
 import handlers
 from bot.claim import LEASE_SECONDS
 from bot.context import Context, Deps
@@ -58,7 +58,7 @@ def test_a_long_answer_repeats_only_its_first_part(client: FlaskClient, proto: P
 
 def test_a_redelivery_while_the_first_is_still_handled_waits_for_its_answer(
         client: FlaskClient, proto: Protocol, wecom_deps: Deps, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = wecom_module.dispatch
+    real = webhook_module.dispatch
     entered = threading.Event()
 
     def slow(msg: Incoming, deps: Deps) -> Reply | None:
@@ -66,7 +66,7 @@ def test_a_redelivery_while_the_first_is_still_handled_waits_for_its_answer(
         time.sleep(1.0)  # a slow database, say
         return real(msg, deps)
 
-    monkeypatch.setattr(wecom_module, "dispatch", slow)
+    monkeypatch.setattr(webhook_module, "dispatch", slow)
     first: list[str] = []
     worker = threading.Thread(target=lambda: first.append(
         reply_text(proto, say(client, proto, LEADER, "帮助", "7300000003"))))
