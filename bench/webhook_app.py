@@ -20,10 +20,10 @@ from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.replies import TextReply
 
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import InboundMessage
-from bot.web import create_app
+from bot.chat.context import Deps
+from bot.server.web import create_app
+from bot.store.db import school_by_code
+from bot.store.models import InboundMessage
 
 
 def create_bench_app() -> Flask:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.roles import ALL_ROLES
-from bot.rules.defaults import CONTACT_KINDS, DEFAULT_RULES
-from bot.schedule.clock_times import parse_time, parse_weekday, parse_weekly_stage
+from bot.terms.clock_times import parse_time, parse_weekday, parse_weekly_stage
+from bot.terms.default_rules import CONTACT_KINDS, DEFAULT_RULES
+from bot.terms.roles import ALL_ROLES
 
 ENV_PREFIX = "CONTACTBOT_"
 
@@ -203,7 +203,7 @@ class OutboxSettings:
 
 @dataclass(frozen=True)
 class EncryptionSettings:
-    """Encryption at rest (bot/crypto.py): keys as "id:algorithm:base64"; `current` seals (default: the first)."""
+    """Encryption at rest (bot/store/crypto.py): keys as "id:algorithm:base64"; `current` seals (default: the first)."""
 
     keys: tuple[str, ...] = ()
     current: str = ""
@@ -605,7 +605,7 @@ def _validate_concerns(c: ConcernSettings) -> None:
 
 
 def _validate_privacy(s: Settings) -> None:
-    """Refuse retention and console settings that cannot work, naming the key (keys: bot.crypto.Keyring)."""
+    """Refuse retention and console settings that cannot work, naming the key (keys: bot.store.crypto.Keyring)."""
     for name in ("concerns_days", "crisis_days", "evidence_days", "outbox_days", "chat_replies_days",
                  "departed_days"):
         if getattr(s.retention, name) <= 0:

@@ -1,7 +1,7 @@
 """The whole database schema: every model module imported, so `Base.metadata` holds every table.
 
-Alembic (bot/migrations/env.py) and the schema tests compare against it. Model modules import only the
-core tables of `bot.models`, never each other's capability: a new table's module is added here.
+Alembic (bot/store/migrations/env.py) and the schema tests compare against it. Model modules import only the
+core tables of `bot.store.models`, never each other's capability: a new table's module is added here.
 
 Example: `from bot.schema import Base` then `Base.metadata.tables["concern_group"]`.
 """
@@ -13,6 +13,6 @@ import bot.channels.binding  # noqa: F401  (the Official Account binding codes, 
 import bot.concerns.models  # noqa: F401  (the concerns capability's own tables)
 import bot.console.models  # noqa: F401  (the console's local accounts)
 import bot.rules.models  # noqa: F401  (the rules capability's own tables)
-from bot.models import Base
+from bot.store.models import Base
 
 __all__ = ["Base"]

@@ -8,10 +8,10 @@ Registered explicitly here; no import-time decorator registries. Explicit syntax
 from __future__ import annotations
 
 from bot.cards.clicks import CardHandler, step_tapped
-from bot.context import Context
-from bot.messages import EVENT, Incoming, Reply
-from bot.roles import LEADER_ROLES, MENTEE_ROLES, STUDENT
-from bot.routing import Route, Step
+from bot.chat.context import Context
+from bot.chat.messages import EVENT, Incoming, Reply
+from bot.chat.routing import Route, Step
+from bot.terms.roles import LEADER_ROLES, MENTEE_ROLES, STUDENT
 from handlers import binding, concerns, confirm, contacts, crisis, events, pauses, progress
 from handlers.help import show_help
 

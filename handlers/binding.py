@@ -11,10 +11,10 @@ import re
 from sqlalchemy import or_, select
 
 from bot.channels.binding import BindingError, issue_code
-from bot.context import Context
-from bot.messages import Incoming, Reply
-from bot.models import Person
-from bot.roles import ADMIN, COUNSELOR
+from bot.chat.context import Context
+from bot.chat.messages import Incoming, Reply
+from bot.store.models import Person
+from bot.terms.roles import ADMIN, COUNSELOR
 
 ISSUERS = frozenset({COUNSELOR, ADMIN})
 COMMAND = re.compile(r"^\s*(?:生成)?绑定码\s*[:：]?\s*(\S*)\s*$")

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.audit import record
 from bot.cards.clicks import CardHandler
 from bot.cards.questions import ask
 from bot.cards.settle import settle_choice
+from bot.chat.context import Context
+from bot.chat.messages import TEXT, Button, Incoming, Reply
+from bot.chat.routing import Route
+from bot.chat.understanding import understand
 from bot.concerns.anonymity import MAX_REASON, MIN_REASON, hiding_group, reveal_sender
 from bot.concerns.cases import Cases
 from bot.concerns.common import answer_group
@@ -37,12 +40,9 @@ from bot.concerns.tickets import (
     raise_concern,
     rate_ticket,
 )
-from bot.context import Context
-from bot.messages import TEXT, Button, Incoming, Reply
-from bot.models import Concern
-from bot.roles import ADMIN, STAFF_ROLES, STUDENT
-from bot.routing import Route
-from bot.understanding import understand
+from bot.store.audit import record
+from bot.store.models import Concern
+from bot.terms.roles import ADMIN, STAFF_ROLES, STUDENT
 
 # "#" is required except after 追问, so that "补充2名学生" or "回复3条" stay what they are.
 FOLLOW_UP = re.compile(r"^\s*(?:追问\s*#?|(?:补充|再问)\s*#)\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)

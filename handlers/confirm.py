@@ -14,13 +14,13 @@ from typing import Any
 from bot.cards.clicks import CardHandler
 from bot.cards.questions import ask
 from bot.cards.settle import settle_choice
-from bot.context import Context
-from bot.messages import Button, Incoming, Reply
-from bot.models import Contact, ContactCounterpart
-from bot.roles import MENTEE_ROLES
-from bot.routing import Route, Step
+from bot.chat.context import Context
+from bot.chat.messages import Button, Incoming, Reply
+from bot.chat.routing import Route, Step
 from bot.rules.confirmations import add_dispute_note, answer, card_subject, has_pending, pending_for
 from bot.schedule.periods import md
+from bot.store.models import Contact, ContactCounterpart
+from bot.terms.roles import MENTEE_ROLES
 
 CONFIRM_WORDS = frozenset({"确认", "确认无误", "属实", "情况属实", "无误", "是这样", "是的属实", "确认属实"})
 DISPUTE_WORDS = frozenset({"不是这样", "不属实", "不对", "有误", "不确认", "没有这回事", "情况不属实", "不是这样的"})

@@ -14,7 +14,10 @@ from sqlalchemy import select
 
 from bot.cards.questions import ask
 from bot.cards.settle import settle_choice
-from bot.contacts import (
+from bot.chat.context import Context
+from bot.chat.messages import Button, Incoming, Reply
+from bot.chat.understanding import understand
+from bot.contacts.records import (
     MENTEE_KINDS,
     Draft,
     create_contact,
@@ -24,12 +27,9 @@ from bot.contacts import (
     last_contact,
     undo_contact,
 )
-from bot.context import Context
-from bot.messages import Button, Incoming, Reply
-from bot.models import Contact, Link, Person
 from bot.parse import Edit, parse_edit
 from bot.rules.confirmations import card_subject, request_confirmations
-from bot.understanding import understand
+from bot.store.models import Contact, Link, Person
 
 UNDO_HINT = "回复“撤销”可撤回；也可以说“改成昨天”“改成食堂”“人数8”修改。"
 SKIP_WORDS = ("跳过", "略", "不填", "没有", "无")

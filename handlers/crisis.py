@@ -14,16 +14,16 @@ from sqlalchemy import select
 
 from bot.cards.clicks import CardHandler
 from bot.cards.settle import TAPPED
+from bot.chat.context import Context
+from bot.chat.messages import TEXT, Incoming, Reply
+from bot.chat.routing import Route
 from bot.concerns.crisis import REOPEN_WINDOW, pass_on, passed_on_text
 from bot.concerns.crisis_case import OUTCOMES, acknowledge, close_case, mark_contacted, may_act
 from bot.concerns.models import CrisisCase
 from bot.concerns.senders import raised_by
 from bot.concerns.tickets import find_ticket
-from bot.context import Context
-from bot.messages import TEXT, Incoming, Reply
-from bot.models import Concern, Person
-from bot.roles import STAFF_ROLES, STUDENT
-from bot.routing import Route
+from bot.store.models import Concern, Person
+from bot.terms.roles import STAFF_ROLES, STUDENT
 
 ACK = re.compile(r"^\s*(?:接手|认领|我来处理)\s*#\s*(\d{1,7})\s*$")
 CONTACTED = re.compile(r"^\s*已联系\s*#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.contacts import describe, last_contact
-from bot.context import Context
-from bot.messages import Incoming, Reply
-from bot.models import Evidence
-from bot.roles import LEADER_ROLES, STUDENT
+from bot.chat.context import Context
+from bot.chat.messages import Incoming, Reply
+from bot.contacts.records import describe, last_contact
+from bot.store.models import Evidence
+from bot.terms.roles import LEADER_ROLES, STUDENT
 
 EVIDENCE_WINDOW = timedelta(minutes=30)
 

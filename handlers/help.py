@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Incoming, Reply
-from bot.roles import (
+from bot.chat.context import Context
+from bot.chat.messages import Incoming, Reply
+from bot.terms.roles import (
     ADMIN,
     COUNSELOR,
     IDEOLOGY_TEACHER,

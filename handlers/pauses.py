@@ -11,16 +11,16 @@ from typing import Any
 
 from bot.cards.clicks import CardHandler
 from bot.cards.settle import settle_choice
-from bot.context import Context
-from bot.messages import Incoming, Reply
-from bot.roles import LEADER_ROLES
-from bot.routing import Route
+from bot.chat.context import Context
+from bot.chat.messages import Incoming, Reply
+from bot.chat.routing import Route
+from bot.chat.understanding import understand
 from bot.rules.pauses import PauseRequest, add_pause, end_pauses, resume_day
 from bot.rules.reminders import reminder_subject
-from bot.schedule.clock_times import WEEKDAY_ZH
 from bot.schedule.periods import md
 from bot.schedule.school_calendar import calendar_for
-from bot.understanding import understand
+from bot.terms.clock_times import WEEKDAY_ZH
+from bot.terms.roles import LEADER_ROLES
 from handlers.events import record_prompt
 
 RESUME_WORDS = ("恢复提醒", "取消暂停", "继续提醒", "恢复提醒吧", "可以提醒了")
@@ -29,7 +29,7 @@ ASK_DATE = "请告诉我到哪天，例如：“出差到12月3日，暂停提�
 
 
 def _parsed(msg: Incoming, ctx: Context) -> Any:
-    """Return the parser's reading of the message (cached on ctx by bot.understanding)."""
+    """Return the parser's reading of the message (cached on ctx by bot.chat.understanding)."""
     cached = ctx.extras.get("parsed")
     if cached is not None:
         return cached

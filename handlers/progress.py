@@ -6,13 +6,13 @@ Example: "本季度完成情况" → 本周面对面接触学生 1/1 ✓ … 本
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Incoming, Reply
-from bot.roles import ADMIN
+from bot.chat.context import Context
+from bot.chat.messages import Incoming, Reply
 from bot.rules.digest_data import build_digest
 from bot.rules.digest_render import render_markdown
 from bot.rules.progress import compliance_for, render_progress
 from bot.schedule.periods import week_of
+from bot.terms.roles import ADMIN
 
 
 def show_progress(msg: Incoming, ctx: Context) -> Reply:

@@ -15,6 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.anonymity import sender_label
 from bot.concerns.deadlines import CLOSED_STATUSES, overdue_since, working_hours_between
 from bot.concerns.models import ConcernEscalation
@@ -23,10 +26,7 @@ from bot.concerns.routing import department_heads, leaders_in_charge, on_duty
 from bot.concerns.senders import sender_of
 from bot.concerns.tickets import handlers_of
 from bot.config import Settings
-from bot.context import Deps
-from bot.messages import Reply
-from bot.models import Concern, Person, School
-from bot.outbox import Outbox
+from bot.store.models import Concern, Person, School
 
 STEPS = ("chase", "department_head", "leader")  # in order; step k waits k × escalate_after_hours
 

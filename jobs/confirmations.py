@@ -5,7 +5,7 @@ show them. Set-based and idempotent.
 
 from __future__ import annotations
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from bot.rules.confirmations import mark_unconfirmed
 from bot.rules.school_groups import school_groups
 

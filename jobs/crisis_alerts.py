@@ -17,6 +17,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Deps
+from bot.chat.outbox import Outbox
 from bot.concerns.answers import staff_channel
 from bot.concerns.crisis import alert_text
 from bot.concerns.crisis_case import alert_card
@@ -24,9 +26,7 @@ from bot.concerns.crisis_chain import send_step, step_due
 from bot.concerns.models import CrisisCase, CrisisStep
 from bot.concerns.senders import sender_of
 from bot.config import Settings
-from bot.context import Deps
-from bot.models import Concern, School
-from bot.outbox import Outbox
+from bot.store.models import Concern, School
 
 
 def escalate_crisis_alerts(deps: Deps) -> int:

@@ -19,21 +19,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Deps
+from bot.chat.messages import Attachment, Reply
+from bot.chat.outbox import Outbox
 from bot.config import Settings, school_settings
-from bot.context import Deps
-from bot.messages import Attachment, Reply
-from bot.models import Person, PersonRole, School
-from bot.outbox import Outbox
-from bot.roles import ADMIN, MIDDLE_CHIEF
 from bot.rules.digest_data import build_digest, department_digest
 from bot.rules.digest_render import render_markdown, render_personal
 from bot.rules.digest_xlsx import write_xlsx
 from bot.rules.models import DigestRun, ReportRun
 from bot.rules.province_digest import build_province_digest, render_province_markdown
 from bot.rules.reminders import in_quiet_hours
-from bot.schedule.clock_times import parse_time, parse_weekday
 from bot.schedule.periods import Period, week_of
 from bot.schedule.school_calendar import calendar_for
+from bot.store.models import Person, PersonRole, School
+from bot.terms.clock_times import parse_time, parse_weekday
+from bot.terms.roles import ADMIN, MIDDLE_CHIEF
 from jobs.report import PROVINCE, province_recipients
 
 log = logging.getLogger(__name__)

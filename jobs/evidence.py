@@ -18,9 +18,9 @@ from sqlalchemy import select
 from bot.channels.registry import build_channel
 from bot.channels.wecom import WecomChannel
 from bot.channels.wecom_api import ApiError, TransportError
-from bot.context import Deps
-from bot.evidence import FETCH_ATTEMPTS, VALID_FOR, store_photo
-from bot.models import Contact, Evidence, School
+from bot.chat.context import Deps
+from bot.contacts.evidence import FETCH_ATTEMPTS, VALID_FOR, store_photo
+from bot.store.models import Contact, Evidence, School
 
 log = logging.getLogger(__name__)
 

@@ -46,10 +46,10 @@ from bot.channels.official import OPENID_PREFIX, OfficialChannel
 from bot.channels.registry import build_channel
 from bot.channels.wecom import Undeliverable, WecomChannel
 from bot.channels.wecom_api import ApiError, RateLimited, TransportError
-from bot.context import Deps
-from bot.messages import Attachment, Card, Reply
-from bot.models import OutboundMessage, School
-from bot.outbox import with_cards
+from bot.chat.context import Deps
+from bot.chat.messages import Attachment, Card, Reply
+from bot.chat.outbox import with_cards
+from bot.store.models import OutboundMessage, School
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ class LostClaim(Exception):
 
 
 def stored_reply(msgtype: str, payload: dict[str, Any]) -> Reply:
-    """Rebuild the Reply that bot.outbox.reply_payload stored."""
+    """Rebuild the Reply that bot.chat.outbox.reply_payload stored."""
     file = payload.get("file")
     attachment = Attachment(str(file), str(payload.get("file_name") or Path(str(file)).name)) if file else None
     if msgtype == "textcard":

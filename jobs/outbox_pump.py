@@ -1,5 +1,5 @@
 """The outbox pump: threads of the active scheduler that keep sending while rows are due, and otherwise
-wait for a row to be queued — woken at once by PostgreSQL's NOTIFY (bot/outbox.py sends one with each
+wait for a row to be queued — woken at once by PostgreSQL's NOTIFY (bot/chat/outbox.py sends one with each
 commit that queues a row), or looking again every `[outbox] poll_seconds` (SQLite, or a lost listener).
 
 On SIGTERM the threads stop claiming, finish the row in hand and exit; a row whose sender is killed is
@@ -18,8 +18,8 @@ import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from bot.context import Deps
-from bot.outbox import NOTIFY_CHANNEL
+from bot.chat.context import Deps
+from bot.chat.outbox import NOTIFY_CHANNEL
 from jobs.outbox import Sender
 
 log = logging.getLogger(__name__)

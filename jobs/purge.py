@@ -23,16 +23,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.audit import PURGE_ACTION, record
+from bot.chat.context import Deps
 from bot.concerns.models import FeedbackExample
 from bot.concerns.purge import strip_concern
 from bot.concerns.senders import raised_by
 from bot.config import RetentionSettings
-from bot.context import Deps
-from bot.db import affected
-from bot.evidence import evidence_file
-from bot.models import AuditLog, Concern, ConcernMessage, Evidence, InboundMessage, OutboundMessage, Person
-from bot.person_data import remove_from_records
+from bot.contacts.evidence import evidence_file
+from bot.people.person_data import remove_from_records
+from bot.store.audit import PURGE_ACTION, record
+from bot.store.db import affected
+from bot.store.models import AuditLog, Concern, ConcernMessage, Evidence, InboundMessage, OutboundMessage, Person
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.chat.context import Deps
 from bot.config import school_settings
-from bot.context import Deps
-from bot.models import School
 from bot.rules.queries import Scope
 from bot.rules.reminders import due_reminders, queue_reminders
+from bot.store.models import School
 
 log = logging.getLogger(__name__)
 

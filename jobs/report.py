@@ -20,18 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Deps
+from bot.chat.messages import Attachment, Reply
+from bot.chat.outbox import Outbox
 from bot.config import Settings, school_settings
-from bot.context import Deps
-from bot.messages import Attachment, Reply
-from bot.models import Person, PersonRole, School
-from bot.outbox import Outbox
 from bot.rules.models import ReportRun
 from bot.rules.reminders import in_quiet_hours
 from bot.rules.report_data import Report, build_report
 from bot.rules.report_xlsx import report_workbook
 from bot.rules.terms import Term, current_semester, range_term, year_term
-from bot.schedule.clock_times import parse_time
 from bot.schedule.school_calendar import calendar_for
+from bot.store.models import Person, PersonRole, School
+from bot.terms.clock_times import parse_time
 
 log = logging.getLogger(__name__)
 PROVINCE = "province"

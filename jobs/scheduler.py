@@ -27,7 +27,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from jobs.concern_deadlines import chase_concern_deadlines
 from jobs.confirmations import mark_unconfirmed_records
 from jobs.crisis_alerts import escalate_crisis_alerts

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from jobs.outbox import Sender
 
 log = logging.getLogger(__name__)

@@ -19,9 +19,9 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.chat.context import Deps
 from bot.config import DatabaseSettings, RedisSettings, Settings, load_settings
-from bot.context import Deps
-from bot.db import make_engine, make_sessions, upgrade
+from bot.store.db import make_engine, make_sessions, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 ROSTER = ROOT / "tests" / "data" / "roster.csv"  # the shared example roster (163 people)
@@ -146,12 +146,12 @@ def deps(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Deps]:
 @pytest.fixture
 def roster_deps(deps: Deps) -> Deps:
     """Deps with the shared example roster (163 people) imported."""
-    from bot.roster import apply_roster, read_roster
+    from bot.people.roster import apply_roster, read_roster
 
     rows, problems = read_roster(ROSTER)
     assert not problems
     with deps.sessions.begin() as db:
-        from bot.db import school_by_code
+        from bot.store.db import school_by_code
 
         school = school_by_code(db, "", deps.settings)
         assert school is not None
@@ -175,7 +175,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def cli_roster(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """`cli_env` with the schema upgraded and the example roster imported (their output discarded)."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     assert main(["db", "upgrade"]) == 0
     assert main(["roster", "import", str(ROSTER)]) == 0

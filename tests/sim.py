@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.channels.console import ConsoleChannel
-from bot.context import Deps
+from bot.chat.context import Deps
+from bot.server.console_channel import ConsoleChannel
 from tests.conftest import Clock
 
 

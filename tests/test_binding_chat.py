@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from bot.channels.binding import BindCode
-from bot.context import Deps
+from bot.chat.context import Deps
 from tests.sim import Simulator
 
 

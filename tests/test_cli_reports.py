@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, select
 
-from bot.cli import main
-from bot.models import AuditLog
+from bot.cli.main import main
+from bot.store.models import AuditLog
 
 AT = "2026-11-25T12:00"
 

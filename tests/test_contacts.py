@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.context import Deps
-from bot.models import Contact, ContactRevision, InboundMessage, Person
+from bot.chat.context import Deps
+from bot.store.models import Contact, ContactRevision, InboundMessage, Person
 from tests.sim import Simulator
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, event, text
 
-from bot.db import make_engine
+from bot.store.db import make_engine
 
 
 @pytest.fixture

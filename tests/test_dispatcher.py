@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from bot.channels.console import ConsoleChannel
-from bot.context import Deps
-from bot.dispatcher import dispatch
-from bot.messages import Incoming
-from bot.models import AuditLog, InboundMessage
+from bot.chat.context import Deps
+from bot.chat.messages import Incoming
+from bot.server.console_channel import ConsoleChannel
+from bot.server.dispatcher import dispatch
+from bot.store.models import AuditLog, InboundMessage
 
 
 def test_help_answers_by_role(roster_deps: Deps) -> None:

@@ -8,9 +8,9 @@ import json
 
 from sqlalchemy import select
 
-from bot.context import Deps
-from bot.models import Contact, ContactRevision, Person
-from bot.person_data import REDACTED, remove_from_records
+from bot.chat.context import Deps
+from bot.people.person_data import REDACTED, remove_from_records
+from bot.store.models import Contact, ContactRevision, Person
 from tests.sim import Simulator
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.context import Deps
-from bot.models import Evidence
+from bot.chat.context import Deps
+from bot.store.models import Evidence
 from tests.sim import Simulator
 
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from sqlalchemy import create_engine
 
-from bot.context import Deps
-from bot.health import CHECKS, Check, health
-from bot.web import create_app
+from bot.chat.context import Deps
+from bot.server.health import CHECKS, Check, health
+from bot.server.web import create_app
 
 
 def test_healthz_reports_each_backend(deps: Deps) -> None:

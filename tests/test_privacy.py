@@ -16,12 +16,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.cli.main import main
 from bot.config import EncryptionSettings, Settings
-from bot.context import Deps
-from bot.crypto import generate_key
-from bot.db import make_engine
-from bot.models import AuditLog, Concern, ConcernMessage, Contact, Evidence, InboundMessage, OutboundMessage, Person
+from bot.store.crypto import generate_key
+from bot.store.db import make_engine
+from bot.store.models import (
+    AuditLog,
+    Concern,
+    ConcernMessage,
+    Contact,
+    Evidence,
+    InboundMessage,
+    OutboundMessage,
+    Person,
+)
 from jobs.purge import purge_expired
 from tests.conftest import Clock
 from tests.sim import Simulator
@@ -172,7 +181,7 @@ def test_purge_removes_what_is_past_its_period_and_keeps_the_rest(roster_deps: D
     with deps.sessions.begin() as db:
         zhao = db.scalar(select(Person).where(Person.userid == "zhaojianguo01"))
         assert zhao is not None
-        from bot.contacts import Draft, create_contact
+        from bot.contacts.records import Draft, create_contact
 
         record = create_contact(db, zhao, Draft(kind="face_to_face", venue="dorm", occurred_on=at(0).date(),
                                                 source_text="今天去宿舍看望了张浩然"),
@@ -180,7 +189,7 @@ def test_purge_removes_what_is_past_its_period_and_keeps_the_rest(roster_deps: D
         db.flush()
         photo = Evidence(contact_id=record.id, kind="image", at=at(0), stored_path="default/1.jpg")
         db.add(photo)
-    from bot.evidence import store_photo
+    from bot.contacts.evidence import store_photo
 
     store_photo(deps.settings, deps.keyring, "default/1.jpg", b"\xff\xd8 a photo")
     from jobs.outbox import flush_outbox
@@ -214,15 +223,15 @@ def test_purge_removes_what_is_past_its_period_and_keeps_the_rest(roster_deps: D
     purge_expired(deps)
     with deps.sessions() as db:
         assert all(c.purged_at is not None for c in db.scalars(select(Concern)))
-        from bot.audit import verify
+        from bot.store.audit import verify
 
         assert verify(db).ok  # the audit rows purged past a year left the chain verifiable
         assert db.scalar(select(AuditLog.id).where(AuditLog.action == "audit.purge")) is not None
 
 
 def test_a_departed_student_leaves_leaders_records_after_the_period(roster_deps: Deps) -> None:
-    from bot.contacts import Draft, create_contact
-    from bot.roster import apply_roster, read_roster
+    from bot.contacts.records import Draft, create_contact
+    from bot.people.roster import apply_roster, read_roster
     from tests.conftest import ROSTER
 
     deps = roster_deps
@@ -240,7 +249,7 @@ def test_a_departed_student_leaves_leaders_records_after_the_period(roster_deps:
         record_id = record.id
     rows, _ = read_roster(ROSTER)
     with deps.sessions.begin() as db:
-        from bot.db import school_by_code
+        from bot.store.db import school_by_code
 
         school = school_by_code(db, "", deps.settings)
         assert school is not None
@@ -262,7 +271,7 @@ def test_photos_are_sealed_and_private(roster_deps: Deps, tmp_path: Path) -> Non
     from dataclasses import replace
 
     from bot.config import EvidenceSettings
-    from bot.evidence import store_photo
+    from bot.contacts.evidence import store_photo
 
     settings = replace(roster_deps.settings, evidence=EvidenceSettings(directory=str(tmp_path / "ev")),
                        encryption=EncryptionSettings(keys=(KEY1,)))
@@ -287,8 +296,8 @@ def test_the_privacy_notice_comes_with_the_first_concern_only(roster_deps: Deps)
 
 def test_no_message_text_in_the_logs(roster_deps: Deps, caplog: pytest.LogCaptureFixture,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.messages import Incoming
-    from bot.webhook import Claim, retry_late
+    from bot.chat.messages import Incoming
+    from bot.server.webhook import Claim, retry_late
 
     caplog.set_level(logging.DEBUG)
 
@@ -296,7 +305,7 @@ def test_no_message_text_in_the_logs(roster_deps: Deps, caplog: pytest.LogCaptur
         def deliver(self, msg: Incoming, deps: Deps) -> tuple[None, str]:
             raise RuntimeError("database is down")
 
-    monkeypatch.setattr("bot.webhook.LATE_RETRY_DELAYS", (0.0,))
+    monkeypatch.setattr("bot.server.webhook.LATE_RETRY_DELAYS", (0.0,))
     msg = Incoming(channel="wecom", sender="lisiqi01", text=CRISIS, msg_id="m1")
     retry_late(roster_deps, Failing(), msg, Claim(roster_deps.redis, None, 60))  # type: ignore[arg-type]
     assert caplog.records and "m1" in caplog.text
@@ -304,7 +313,7 @@ def test_no_message_text_in_the_logs(roster_deps: Deps, caplog: pytest.LogCaptur
 
 
 def test_sealed_values_that_were_altered_do_not_open(roster_deps: Deps) -> None:
-    from bot.crypto import Keyring, SealError
+    from bot.store.crypto import Keyring, SealError
 
     keyring = Keyring.from_settings(replace_keys(roster_deps, KEY1))
     sealed = keyring.seal("最近失眠")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.context import Deps
-from bot.models import Contact, OutboundMessage
+from bot.chat.context import Deps
 from bot.rules.models import Pause
+from bot.store.models import Contact, OutboundMessage
 from tests.sim import Simulator
 
 

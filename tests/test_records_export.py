@@ -9,9 +9,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.records_export import record_rows, write_records
+from bot.chat.context import Deps
+from bot.contacts.export import record_rows, write_records
+from bot.store.db import school_by_code
 from tests.sim import Simulator
 
 

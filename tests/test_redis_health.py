@@ -9,7 +9,7 @@ import fakeredis
 import pytest
 import redis
 
-from bot.redis_health import GuardedRedis, RedisHealth, RedisUnavailable, if_up
+from bot.store.redis_health import GuardedRedis, RedisHealth, RedisUnavailable, if_up
 
 
 class FakeClock:
@@ -37,7 +37,7 @@ def client(server: fakeredis.FakeServer) -> Iterator[GuardedRedis]:
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bot.redis_health"]
+    return [r.getMessage() for r in caplog.records if r.name == "bot.store.redis_health"]
 
 
 def test_commands_fail_at_once_while_down_and_work_again_after_a_probe(

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import Link, Person
-from bot.roster import apply_roster, export_roster, read_roster, validate
+from bot.chat.context import Deps
+from bot.people.roster import apply_roster, export_roster, read_roster, validate
+from bot.store.db import school_by_code
+from bot.store.models import Link, Person
 from tests.conftest import ROSTER
 
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""Any committed change to people or links invalidates every process's name index (bot/roster_version.py)."""
+"""Any committed change to people or links invalidates every process's name index (bot/store/roster_version.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.context import Deps
-from bot.models import Link, Person
-from bot.roster_version import roster_version
+from bot.chat.context import Deps
+from bot.store.models import Link, Person
+from bot.store.roster_version import roster_version
 from tests.sim import Simulator
 
 

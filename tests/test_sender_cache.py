@@ -1,13 +1,13 @@
-"""The sender of a message comes from a per-process cache (bot/sender_cache.py): no query on a known
+"""The sender of a message comes from a per-process cache (bot/store/sender_cache.py): no query on a known
 sender's next message, and any committed roster change is seen on the very next one."""
 
 from __future__ import annotations
 
 from sqlalchemy import event, select
 
-from bot.channels.console import ConsoleChannel
-from bot.context import Deps
-from bot.models import Person, PersonRole
+from bot.chat.context import Deps
+from bot.server.console_channel import ConsoleChannel
+from bot.store.models import Person, PersonRole
 
 
 def person_queries(deps: Deps, say: object) -> list[str]:

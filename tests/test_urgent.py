@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from jobs.urgent import UrgentFlusher
 from tests.sim import Simulator
 

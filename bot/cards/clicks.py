@@ -27,9 +27,9 @@ from sqlalchemy import select
 from bot.cards.models import SentCard
 from bot.cards.questions import run_step
 from bot.cards.settle import RESPONSE_CODE_HOURS, TAPPED, settle_choice
-from bot.context import Context
-from bot.messages import TEXT, CardUpdate, Choice, Incoming, Reply, split_key
-from bot.routing import Step
+from bot.chat.context import Context
+from bot.chat.messages import TEXT, CardUpdate, Choice, Incoming, Reply, split_key
+from bot.chat.routing import Step
 
 CardHandler = Callable[[Incoming, Context, str, str], Reply]  # (tap, ctx, subject's arguments, button value)
 

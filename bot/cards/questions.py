@@ -16,9 +16,9 @@ from typing import Any
 
 from bot.cards.settle import settle_choice
 from bot.channels.template_card import MAX_BUTTONS
-from bot.context import Context
-from bot.messages import Button, Choice, Incoming, Reply
-from bot.routing import Step
+from bot.chat.context import Context
+from bot.chat.messages import Button, Choice, Incoming, Reply
+from bot.chat.routing import Step
 
 CANCELLED = "已取消"
 ANSWERED = "已回复"

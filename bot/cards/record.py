@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.cards.models import SentCard
-from bot.context import Deps
-from bot.messages import Reply
-from bot.models import OutboundMessage
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.store.models import OutboundMessage
 
 log = logging.getLogger(__name__)
 

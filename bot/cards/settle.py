@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cards.models import SentCard
-from bot.context import Context
-from bot.messages import CardUpdate, Choice, Reply
-from bot.outbox import Outbox
+from bot.chat.context import Context
+from bot.chat.messages import CardUpdate, Choice, Reply
+from bot.chat.outbox import Outbox
 
 RESPONSE_CODE_HOURS = 72  # WeCom: a response_code updates its card once, within 72 hours
 UPDATE_MARGIN = timedelta(hours=1)  # an update queued later than this might go out after the code expired

@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from bot.channels.template_card import card_xml, fits
 from bot.channels.xml import Node, elements, write_fields
-from bot.context import Deps
-from bot.messages import CARD_EVENT, Incoming, Reply
+from bot.chat.context import Deps
+from bot.chat.messages import CARD_EVENT, Incoming, Reply
 
 MAX_TEXT_BYTES = 2048  # WeCom and WeChat cut text messages longer than this
 ZERO_WIDTH_SPACE = "\u200b"
 
-Dispatch = Callable[[Incoming, Deps], Reply | None]  # bot.dispatcher.dispatch, handed in by the callback
+Dispatch = Callable[[Incoming, Deps], Reply | None]  # bot.server.dispatcher.dispatch, handed in by the callback
 
 
 class Forbidden(Exception):

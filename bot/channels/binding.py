@@ -17,9 +17,9 @@ import redis
 from sqlalchemy import ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.models import Base, Person, School
-from bot.redis_health import if_up
-from bot.roles import ADMIN, COUNSELOR, STUDENT
+from bot.store.models import Base, Person, School
+from bot.store.redis_health import if_up
+from bot.terms.roles import ADMIN, COUNSELOR, STUDENT
 
 CODE_TTL = timedelta(hours=72)
 BIND_PATTERN = re.compile(r"^\s*绑定\s*(\d{6})\s*$")

@@ -33,11 +33,11 @@ from bot.channels.base import (
 from bot.channels.binding import BIND_PATTERN, bind, person_for_openid
 from bot.channels.wecom import Undeliverable, open_envelope
 from bot.channels.wecom_api import Api, ApiError, TokenSource
+from bot.chat.context import Deps
+from bot.chat.messages import EVENT, TEXT, Incoming, Reply
 from bot.config import Settings
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.kv import key
-from bot.messages import EVENT, TEXT, Incoming, Reply
+from bot.store.db import school_by_code
+from bot.store.kv import key
 
 OPENID_PREFIX = "openid:"  # outbox recipients that are a raw OpenID (a follower not bound yet)
 OUT_OF_WINDOW = 45015  # customer-service messages only within 48 hours of the follower's last message

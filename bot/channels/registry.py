@@ -10,7 +10,7 @@ import requests
 
 from bot.channels.official import OfficialChannel, official_enabled
 from bot.channels.wecom import WecomChannel, wecom_app
-from bot.context import Deps
+from bot.chat.context import Deps
 
 CallbackChannel = WecomChannel | OfficialChannel
 

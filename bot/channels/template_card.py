@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.xml import XMLValue, nested_elements
-from bot.messages import Choice
+from bot.chat.messages import Choice
 
 CARD_TYPE = "button_interaction"
 TITLE_CHARS = 36

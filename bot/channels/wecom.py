@@ -38,10 +38,10 @@ from bot.channels.base import (
 from bot.channels.template_card import card_json
 from bot.channels.wecom_api import Api, ApiError, TokenSource
 from bot.channels.xml import Node, XMLRefused, flat_fields, read_fields, read_tree
+from bot.chat.context import Deps
+from bot.chat.messages import CARD_EVENT, EVENT, Attachment, CardUpdate, Incoming, Reply
 from bot.config import Settings
-from bot.context import Deps
-from bot.kv import key
-from bot.messages import CARD_EVENT, EVENT, Attachment, CardUpdate, Incoming, Reply
+from bot.store.kv import key
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.senders import raised_by
 from bot.config import Settings
-from bot.kv import key
-from bot.models import Concern, Person, School
 from bot.parse.text import normalise, strip_noise
-from bot.redis_health import REDIS_DOWN
+from bot.store.kv import key
+from bot.store.models import Concern, Person, School
+from bot.store.redis_health import REDIS_DOWN
 
 _INSULT = re.compile(
     r"傻[逼比b屄]|(?<![a-z])(?:sb|tmd|nmsl|cnm)(?![a-z])|煞笔|沙比|脑残|智障|垃圾学校|狗屎|去你妈|你妈的?|他妈的|草泥马|操你|艹你"

@@ -14,16 +14,16 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.audit import record
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.cases import on_duty_people
 from bot.concerns.history import add_history
 from bot.concerns.routing import linked_leader
 from bot.concerns.senders import sender_of
 from bot.config import Settings
-from bot.messages import Reply
-from bot.models import Concern, Link, Person, PersonRole, School
-from bot.outbox import Outbox
-from bot.roles import COUNSELOR, IDEOLOGY_TEACHER, STUDENT
+from bot.store.audit import record
+from bot.store.models import Concern, Link, Person, PersonRole, School
+from bot.terms.roles import COUNSELOR, IDEOLOGY_TEACHER, STUDENT
 
 ANONYMOUS_LABEL = "匿名"
 MIN_REASON = 4  # characters: "有自伤风险" is a reason, "查" is not

@@ -11,13 +11,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.deadlines import CLOSED_STATUSES
 from bot.concerns.history import add_history
 from bot.concerns.render import rating_card, relayed_answer
 from bot.concerns.senders import sender_of
-from bot.messages import Reply
-from bot.models import Concern, Person
-from bot.outbox import Outbox
+from bot.store.models import Concern, Person
 
 
 def staff_channel(ctx_channel: str) -> str:

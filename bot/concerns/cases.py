@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from bot.concerns.models import CrisisCase
 from bot.concerns.routing import office_for, people_by_userid, people_with_role
 from bot.config import Settings
-from bot.models import Concern, Person, School
-from bot.roles import ADMIN
+from bot.store.models import Concern, Person, School
+from bot.terms.roles import ADMIN
 
 SENSITIVE_CATEGORIES = frozenset({"mental"})  # besides crisis tickets
 

@@ -14,17 +14,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Context
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.answers import answer_concern, is_open, staff_channel
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH, people_with_role
 from bot.concerns.senders import sender_person_id
 from bot.concerns.similarity import Item, find_groups
-from bot.context import Context
-from bot.messages import Reply
-from bot.models import Concern, Person
-from bot.outbox import Outbox
-from bot.roles import ADMIN
+from bot.store.models import Concern, Person
+from bot.terms.roles import ADMIN
 
 GROUPABLE = ("open", "answered", "reopened")
 

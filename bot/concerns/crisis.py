@@ -21,7 +21,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.audit import record
+from bot.chat.context import Context
+from bot.chat.messages import Reply
 from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
 from bot.concerns.answers import staff_channel
 from bot.concerns.crisis_case import alert_card, case_of, open_case
@@ -31,10 +32,9 @@ from bot.concerns.models import CrisisCase
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head
 from bot.concerns.senders import raised_by, set_sender
 from bot.concerns.tickets import create_ticket
-from bot.context import Context
-from bot.messages import Reply
-from bot.models import Concern, Person
-from bot.roles import STUDENT
+from bot.store.audit import record
+from bot.store.models import Concern, Person
+from bot.terms.roles import STUDENT
 
 REOPEN_WINDOW = timedelta(hours=24)  # further crisis messages within a day join the same ticket
 EMERGENCY_NUMBERS = "报警 110 · 火警 119 · 急救 120"

@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.audit import record
 from bot.cards.settle import outcome_line, settle
+from bot.chat.messages import Button, Choice, Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.answers import staff_channel
 from bot.concerns.cases import Cases
 from bot.concerns.crisis_chain import alerted_people
@@ -24,9 +25,8 @@ from bot.concerns.history import add_history
 from bot.concerns.models import CrisisCase
 from bot.concerns.senders import sender_of
 from bot.config import Settings
-from bot.messages import Button, Choice, Reply
-from bot.models import Concern, Person
-from bot.outbox import Outbox
+from bot.store.audit import record
+from bot.store.models import Concern, Person
 
 FALSE_ALARM_OUTCOME = "误报"
 OUTCOMES = ("已联系本人", "已到现场", "已送医", "家长已知情", FALSE_ALARM_OUTCOME)

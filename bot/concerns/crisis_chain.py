@@ -17,14 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.models import CrisisCase, CrisisStep
 from bot.concerns.routing import crisis_counselors, leaders_in_charge, on_duty, people_by_userid, people_with_role
 from bot.concerns.senders import sender_of
 from bot.config import Settings
-from bot.messages import Reply
-from bot.models import Concern, Person, School
-from bot.outbox import Outbox
-from bot.roles import STUDENT_AFFAIRS_HEAD
+from bot.store.models import Concern, Person, School
+from bot.terms.roles import STUDENT_AFFAIRS_HEAD
 
 
 def step_due(case: CrisisCase, step: int, settings: Settings) -> datetime:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.crisis_case import OUTCOMES
 from bot.concerns.models import CrisisCase
-from bot.models import School
+from bot.store.models import School
 
 
 @dataclass(frozen=True)

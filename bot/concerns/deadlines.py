@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
-from bot.models import Concern
 from bot.schedule.working_time import add_working_days, add_working_hours, working_hours_between
+from bot.store.models import Concern
 
 __all__ = ["CLOSED_STATUSES", "add_working_days", "add_working_hours", "overdue_since", "set_deadlines",
            "working_hours_between"]

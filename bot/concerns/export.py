@@ -20,7 +20,7 @@ from bot.concerns.models import CrisisCase, CrisisStep
 from bot.concerns.render import RATING_ZH, STATUS_ZH
 from bot.concerns.routing import CATEGORY_ZH
 from bot.config import Settings
-from bot.models import Concern, Person, School
+from bot.store.models import Concern, Person, School
 
 FIELDS = ("number", "category", "category_zh", "status", "status_zh", "owner_office", "owner", "anonymous",
           "crisis", "abuse", "created_at", "first_response_due", "first_response_at", "resolve_due", "resolved_at",

@@ -24,14 +24,14 @@ from typing import IO, Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.audit import record
 from bot.concerns.cases import on_duty_people
 from bot.concerns.models import FeedbackExample
 from bot.concerns.senders import sender_of
 from bot.config import Settings
-from bot.models import AuditLog, Concern, Person, School
 from bot.parse.assess import crisis_category, learned_category
 from bot.parse.text import normalise
+from bot.store.audit import record
+from bot.store.models import AuditLog, Concern, Person, School
 
 FALSE_ALARM, MISSED_CRISIS = "false_alarm", "missed_crisis"
 LABEL_ZH = {FALSE_ALARM: "误报", MISSED_CRISIS: "漏报"}

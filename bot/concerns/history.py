@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.models import Concern, ConcernMessage, Person
+from bot.store.models import Concern, ConcernMessage, Person
 
 
 def add_history(db: Session, concern: Concern, role: str, text: str, now: datetime,

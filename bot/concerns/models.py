@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.crypto import SealedText
-from bot.models import Base
+from bot.store.crypto import SealedText
+from bot.store.models import Base
 
 
 class ConcernCounter(Base):

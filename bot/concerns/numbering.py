@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.concerns.models import ConcernCounter
-from bot.models import Concern, School
+from bot.store.models import Concern, School
 
 
 def next_number(db: Session, school: School) -> int:

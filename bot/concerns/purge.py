@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.concerns.models import ConcernEscalation, ConcernGroup, FeedbackExample
-from bot.models import Concern, ConcernMessage, OutboundMessage
+from bot.store.models import Concern, ConcernMessage, OutboundMessage
 
 PURGED_LABEL = "（内容已删除）"
 

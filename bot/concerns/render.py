@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.chat.messages import Button, Choice
 from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
 from bot.concerns.routing import CATEGORY_ZH
 from bot.config import Settings
-from bot.messages import Button, Choice
-from bot.models import Concern, Person
+from bot.store.models import Concern, Person
 
 WEEKDAYS_ZH = "一二三四五六日"
 STATUS_ZH = {"open": "待答复", "answered": "已答复", "resolved": "已办结", "reopened": "重新处理", "spam": "已标记"}

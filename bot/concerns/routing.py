@@ -14,8 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import ConcernSettings, Settings
-from bot.models import Concern, Link, Person, PersonRole, School
-from bot.roles import ADMIN, COUNSELOR, IDEOLOGY_TEACHER, MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT, STUDENT_AFFAIRS_HEAD
+from bot.store.models import Concern, Link, Person, PersonRole, School
+from bot.terms.roles import (
+    ADMIN,
+    COUNSELOR,
+    IDEOLOGY_TEACHER,
+    MIDDLE_CHIEF,
+    SCHOOL_LEADER,
+    STUDENT,
+    STUDENT_AFFAIRS_HEAD,
+)
 
 CATEGORIES = ("study", "mental", "life", "career", "safety", "other")
 CATEGORY_ZH = {"study": "学业", "mental": "心理", "life": "生活", "career": "就业", "safety": "安全", "other": "其他"}

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, String, cast, func, or_
 from sqlalchemy.orm import Session
 
-from bot.crypto import session_keyring
-from bot.models import Concern, Person
+from bot.store.crypto import session_keyring
+from bot.store.models import Concern, Person
 
 
 def set_sender(db: Session, concern: Concern, person: Person) -> None:

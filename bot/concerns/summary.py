@@ -20,7 +20,7 @@ from bot.concerns.models import ConcernGroup
 from bot.concerns.render import when
 from bot.concerns.routing import CATEGORIES, CATEGORY_ZH
 from bot.concerns.senders import sender_person_id
-from bot.models import Concern, School
+from bot.store.models import Concern, School
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 

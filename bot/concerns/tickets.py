@@ -14,6 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.cards.settle import outcome_line, settle, settle_choice
+from bot.chat.context import Context
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.concerns.abuse import classify_abuse, duplicate_of, over_rate_limit, repeat_offender
 from bot.concerns.answers import answer_concern, staff_channel
 from bot.concerns.common import group_new_concern
@@ -33,12 +36,9 @@ from bot.concerns.routing import Routing, on_duty, route_concern
 from bot.concerns.senders import is_sender, raised_by, set_sender
 from bot.concerns.similarity import specific_place
 from bot.config import Settings
-from bot.context import Context
-from bot.messages import Reply
-from bot.models import Concern, Person, School
-from bot.outbox import Outbox
 from bot.parse.text import normalise
-from bot.roles import ADMIN
+from bot.store.models import Concern, Person, School
+from bot.terms.roles import ADMIN
 
 
 @dataclass(frozen=True)

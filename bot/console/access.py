@@ -29,6 +29,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Deps
 from bot.concerns.cases import Cases, is_sensitive
 from bot.config import Settings
 from bot.console.models import (
@@ -40,10 +41,9 @@ from bot.console.models import (
     PROVINCE,
     ConsoleAccount,
 )
-from bot.context import Deps
-from bot.models import AuditLog, Concern, Contact, Link, Person, School
-from bot.roles import ADMIN as ROSTER_ADMIN
-from bot.roles import LEADER_ROLES, MENTEE_ROLES, MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT_AFFAIRS_HEAD
+from bot.store.models import AuditLog, Concern, Contact, Link, Person, School
+from bot.terms.roles import ADMIN as ROSTER_ADMIN
+from bot.terms.roles import LEADER_ROLES, MENTEE_ROLES, MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT_AFFAIRS_HEAD
 
 ALL = frozenset({ADMIN, DEPARTMENT_HEAD, LEADER, PROVINCE})  # every role that sees the school's work
 STAFF = frozenset({ADMIN, DEPARTMENT_HEAD, PROVINCE})  # pages about more than one person

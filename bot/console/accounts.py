@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from bot.audit import record
 from bot.config import Settings
 from bot.console.models import AUDITOR, CONSOLE_ROLES, DEPARTMENT_HEAD, LEADER, PROVINCE, ConsoleAccount
 from bot.console.passwords import password_problem
-from bot.models import Person, School
-from bot.roles import LEADER_ROLES
+from bot.store.audit import record
+from bot.store.models import Person, School
+from bot.terms.roles import LEADER_ROLES
 
 
 class AccountError(Exception):

@@ -13,9 +13,9 @@ from typing import Any
 from flask import g, render_template, request
 from sqlalchemy import func, select
 
-from bot.audit import record
 from bot.console.paging import Page, paginate
-from bot.models import AuditLog, School
+from bot.store.audit import record
+from bot.store.models import AuditLog, School
 
 ACTION_ZH = {
     "console.login": "登录管理台",

@@ -18,6 +18,7 @@ from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from bot.chat.context import Deps
 from bot.console import (
     audit_log,
     concern_board,
@@ -38,10 +39,9 @@ from bot.console.csrf import check_csrf, csrf_token
 from bot.console.models import ADMIN, PROVINCE
 from bot.console.schools import school_names, school_title
 from bot.console.sessions import RedisSessionInterface
-from bot.contacts import KIND_ZH, VENUE_ZH, format_day
-from bot.context import Deps
-from bot.models import School
+from bot.contacts.records import KIND_ZH, VENUE_ZH, format_day
 from bot.rules.engine import STATE_ZH as OBLIGATION_ZH
+from bot.store.models import School
 
 log = logging.getLogger(__name__)
 

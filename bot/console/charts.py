@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.contacts import VENUE_ZH
+from bot.contacts.records import VENUE_ZH
 from bot.schedule.periods import week_of
 
 WEEKS = 12

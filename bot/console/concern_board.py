@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from bot.chat.outbox import Outbox
 from bot.concerns.anonymity import ANONYMOUS_LABEL, MAX_REASON, MIN_REASON, reveal_sender, sender_label
 from bot.concerns.answers import answer_concern
 from bot.concerns.cases import SENSITIVE_CATEGORIES
@@ -33,8 +34,7 @@ from bot.console.audit_log import write_audit
 from bot.console.crisis_cases import case_panel
 from bot.console.models import ADMIN
 from bot.console.paging import Page, paginate
-from bot.models import Concern, Person, School
-from bot.outbox import Outbox
+from bot.store.models import Concern, Person, School
 
 CLOSED = tuple(CLOSED_STATUSES)
 WAITING = ("open", "reopened")  # staff owe an answer

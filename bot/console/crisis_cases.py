@@ -18,14 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from bot.chat.outbox import Outbox
 from bot.concerns.cases import Cases
 from bot.concerns.crisis_case import KIND_ZH, OUTCOMES, STATE_ZH, acknowledge, close_case, mark_contacted, may_act
 from bot.concerns.models import CrisisCase
 from bot.console.access import visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.models import ADMIN
-from bot.models import Concern, Person, School
-from bot.outbox import Outbox
+from bot.store.models import Concern, Person, School
 
 MAX_NOTE = 200
 

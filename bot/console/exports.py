@@ -1,7 +1,7 @@
 """Downloads, each limited to the viewer's scope: the progress report for the province (N21; a province
 account gets one report over all its schools, a department head their department's summary for 述职评议)
 and a leader's record for a semester or year (N19) — both as .xlsx or JSON, built as `contactbot report`
-builds them — the records (N16, through bot/records_export.py; with the evidence photos as a .zip) and the
+builds them — the records (N16, through bot/contacts/export.py; with the evidence photos as a .zip) and the
 concerns (through bot/concerns/export.py: an anonymous sender never appears).
 
 Example: GET /console/exports/progress.xlsx?term=semester:2026-08-31
@@ -37,8 +37,7 @@ from bot.console.concern_board import board_filters
 from bot.console.models import DEPARTMENT_HEAD
 from bot.console.records import filter_from_request
 from bot.console.upstream import view_settings
-from bot.models import Concern, Person, School
-from bot.records_export import record_rows, write_evidence_zip, write_records
+from bot.contacts.export import record_rows, write_evidence_zip, write_records
 from bot.rules.leader_record import leader_record
 from bot.rules.report_data import build_report
 from bot.rules.report_json import record_json, report_json
@@ -46,6 +45,7 @@ from bot.rules.report_xlsx import record_workbook, report_workbook
 from bot.rules.school_groups import settings_of
 from bot.rules.terms import Term, resolve_term, term_choices
 from bot.sheets import CSV_MIME, XLSX_MIME, Sheet, csv_bytes, workbook_bytes
+from bot.store.models import Concern, Person, School
 
 FORMATS = ("xlsx", "csv")
 JSON_MIME = "application/json"
@@ -142,7 +142,7 @@ def _person_record(person_id: int, fmt: str) -> Response:
 
 
 def records_file(fmt: str) -> Response:
-    """The records in view with the records page's filters, in bot/records_export.py's columns; as .zip, the
+    """The records in view with the records page's filters, in bot/contacts/export.py's columns; as .zip, the
     .xlsx with the evidence photos named by record id (N16)."""
     if fmt not in (*FORMATS, "zip"):
         abort(404)

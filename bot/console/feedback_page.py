@@ -27,7 +27,7 @@ from bot.console.audit_log import write_audit
 from bot.console.concern_board import views_of
 from bot.console.models import ADMIN, DEPARTMENT_HEAD
 from bot.console.paging import Page, paginate
-from bot.models import Concern, Person, School
+from bot.store.models import Concern, Person, School
 
 CURATORS = frozenset({ADMIN, DEPARTMENT_HEAD})  # the route's roles; `curates` narrows department heads
 RISK_ZH = {"crisis": "危机", "watch": "需关注", "none": "无"}

@@ -21,9 +21,9 @@ from werkzeug.wrappers import Response
 from bot.console.access import visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.paging import paginate
-from bot.models import Link, Person, PersonRole, School
-from bot.roles import LINKING_ROLES, MAX_MENTEES, MENTEE_ROLES
 from bot.rules.links import Suggestion, apply_links, suggest_links
+from bot.store.models import Link, Person, PersonRole, School
+from bot.terms.roles import LINKING_ROLES, MAX_MENTEES, MENTEE_ROLES
 
 
 def _holders(roles: frozenset[str]) -> ScalarSelect[int]:

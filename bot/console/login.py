@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
-from bot.audit import record
+from bot.chat.context import Deps
 from bot.console.access import load_viewer, password_stamp, viewer_for_account
 from bot.console.csrf import rotate_csrf
 from bot.console.models import AUDITOR, ConsoleAccount
 from bot.console.sessions import ServerSession
-from bot.context import Deps
+from bot.store.audit import record
 
 MAX_FAILURES = 5
 MAX_ADDRESS_FAILURES = 20  # one address trying many usernames (password spraying)

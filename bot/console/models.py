@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.crypto import SealedText
-from bot.models import Base, utcnow
+from bot.store.crypto import SealedText
+from bot.store.models import Base, utcnow
 
 # What a console account may see (N21 for the province): the role decides the scope.
 ADMIN = "admin"  # one school

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from bot.chat.outbox import acknowledge, requeue
 from bot.console.access import visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.models import ADMIN, PROVINCE
-from bot.models import OutboundMessage, Person
-from bot.outbox import acknowledge, requeue
-from bot.outbox_status import in_schools, outbox_lag, outbox_summary, undelivered_crisis
+from bot.store.models import OutboundMessage, Person
+from bot.store.outbox_status import in_schools, outbox_lag, outbox_summary, undelivered_crisis
 
 PURPOSE_ZH = {
     "reminder": "联系提醒",

@@ -1,6 +1,6 @@
 """People: the leaders in view with where each stands, one person's page (obligations, links and
 their history, recent records), a leader's printable record for a term or year (N19), and for the admin
-one person's data as a copy or its erasure (PIPL Art. 45, 47; bot/person_data.py), both audited.
+one person's data as a copy or its erasure (PIPL Art. 45, 47; bot/people/person_data.py), both audited.
 
 Example: GET /console/people?behind=1 lists the leaders with something still due; a leader opening
 another leader's page gets 403.
@@ -23,9 +23,7 @@ from bot.console.compliance import PERIOD_KINDS, current_periods, leader_statuse
 from bot.console.paging import Page, page_of
 from bot.console.standing_links import standing_and_pauses
 from bot.console.upstream import view_settings
-from bot.models import Contact, Link, Person
-from bot.person_data import erase_person, export_person
-from bot.roles import LEADER_ROLES, ROLE_NAMES_ZH, SCHOOL_LEADER, roles_zh
+from bot.people.person_data import erase_person, export_person
 from bot.rules.catalog import PERIOD_ZH
 from bot.rules.leader_record import leader_record, summary_pairs
 from bot.rules.report_data import STATE_REPORT_ZH, obligation_state
@@ -33,6 +31,8 @@ from bot.rules.report_xlsx import obligation_cells
 from bot.rules.school_groups import settings_of
 from bot.rules.standing import KINDS_ZH
 from bot.rules.terms import resolve_term, term_choices
+from bot.store.models import Contact, Link, Person
+from bot.terms.roles import LEADER_ROLES, ROLE_NAMES_ZH, SCHOOL_LEADER, roles_zh
 
 
 def list_people() -> str:

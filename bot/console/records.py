@@ -21,10 +21,10 @@ from bot.console import stats
 from bot.console.access import named_staff, record_view, visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.paging import Page, paginate
-from bot.contacts import KIND_ZH, VENUE_ZH
-from bot.evidence import evidence_file, given_up
-from bot.models import Contact, ContactCounterpart, Evidence, Person
-from bot.records_export import CONFIRMATION_ZH
+from bot.contacts.evidence import evidence_file, given_up
+from bot.contacts.export import CONFIRMATION_ZH
+from bot.contacts.records import KIND_ZH, VENUE_ZH
+from bot.store.models import Contact, ContactCounterpart, Evidence, Person
 
 FIELD_ZH = {"occurred_on": "日期", "kind": "类型", "venue": "场所", "place": "地点", "group_name": "班级/社团",
             "students": "学生人数", "topics": "内容", "half_days": "半天数"}
@@ -63,7 +63,7 @@ class RecordFilter:
         return out
 
     def matches(self, row: dict[str, Any], person_userids: set[str]) -> bool:
-        """Tell whether an exported row (bot.records_export.record_rows) passes the filter."""
+        """Tell whether an exported row (bot.contacts.export.record_rows) passes the filter."""
         day = date.fromisoformat(row["date"])
         return (row["userid"] in person_userids and (not self.kind or row["kind"] == self.kind)
                 and (not self.venue or row["venue"] == self.venue)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import select
 
-from bot.models import School
+from bot.store.models import School
 
 
 def school_names() -> dict[int, str]:

@@ -21,7 +21,7 @@ from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-from bot.context import Deps
+from bot.chat.context import Deps
 
 COOKIE = "contactbot_console"
 ANONYMOUS_TTL = 30 * 60  # a login form's session (its CSRF token), before anyone logs in

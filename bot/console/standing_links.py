@@ -18,11 +18,11 @@ from bot.config import Settings
 from bot.console.access import visible_or_403
 from bot.console.audit_log import write_audit
 from bot.console.upstream import semester_at
-from bot.models import Person
-from bot.roles import SCHOOL_LEADER
 from bot.rules.models import Pause
 from bot.rules.standing import KINDS_ZH, StandingView, end_standing, set_standing, standing_view
 from bot.schedule.periods import quarter_of
+from bot.store.models import Person
+from bot.terms.roles import SCHOOL_LEADER
 
 PAUSES_SHOWN_DAYS = 60  # pauses that ended longer ago than this are history the digest already told
 

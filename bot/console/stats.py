@@ -15,8 +15,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Contact, Person, PersonRole
-from bot.roles import LEADER_ROLES
+from bot.store.models import Contact, Person, PersonRole
+from bot.terms.roles import LEADER_ROLES
 
 Window = tuple[date, date]  # [start, end)
 

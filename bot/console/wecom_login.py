@@ -24,13 +24,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from bot.channels.wecom_api import TIMEOUT, TOKEN_ERRORS, Api, ApiError, TokenSource, TransportError, check
+from bot.chat.context import Deps
 from bot.config import Settings
 from bot.console.access import viewer_for_person
 from bot.console.login import safe_next, start_session
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.kv import key
-from bot.models import AuditLog, Person
+from bot.store.db import school_by_code
+from bot.store.kv import key
+from bot.store.models import AuditLog, Person
 
 AUTHORIZE_URL = "https://open.weixin.qq.com/connect/oauth2/authorize"  # WeCom's fixed OAuth page
 NO_ACCESS = "您没有访问管理台的权限：管理台仅向学校管理员、部门负责人和领导干部开放。"

@@ -1,4 +1,4 @@
-"""The notice's rules: the defaults (bot/rules/defaults.py, re-exported here) with a school's changes from
+"""The notice's rules: the defaults (bot/terms/default_rules.py, re-exported here) with a school's changes from
 `[[rule]]`.
 
 | id | clause | who | what |
@@ -17,8 +17,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from bot.config import Settings
-from bot.contacts import KIND_ZH, VENUE_ZH
-from bot.rules.defaults import (
+from bot.contacts.records import KIND_ZH, VENUE_ZH
+from bot.terms.default_rules import (
     CONTACT_KINDS,
     DEFAULT_RULES,
     FACE_TO_FACE,

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
-from bot.contacts import KIND_ZH, describe, format_day
-from bot.context import Context
-from bot.messages import Button, Choice, Reply
-from bot.models import AuditLog, Contact, ContactCounterpart, ContactRevision, Person
-from bot.roles import MENTEE_ROLES
+from bot.chat.context import Context
+from bot.chat.messages import Button, Choice, Reply
+from bot.contacts.records import KIND_ZH, describe, format_day
 from bot.rules.catalog import MENTEE_ACTIVITY, MENTEE_TALK
+from bot.store.models import AuditLog, Contact, ContactCounterpart, ContactRevision, Person
+from bot.terms.roles import MENTEE_ROLES
 
 PENDING, CONFIRMED, DISPUTED, UNCONFIRMED = "pending", "confirmed", "disputed", "unconfirmed"
 OPEN = (PENDING, UNCONFIRMED)  # still waiting for an answer (a late answer is still welcome)

@@ -18,8 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.models import Concern, Person, School
-from bot.roles import roles_zh
 from bot.rules.catalog import KIND_ZH, ONLINE, VENUE_ZH
 from bot.rules.engine import (
     EXCUSED,
@@ -35,6 +33,8 @@ from bot.rules.engine import (
 from bot.rules.queries import ContactRow, Scope, contact_rows
 from bot.schedule.periods import Period, md, month_of, span_label
 from bot.schedule.school_calendar import calendar_for
+from bot.store.models import Concern, Person, School
+from bot.terms.roles import roles_zh
 
 MARK = {MET: "✔", EXEMPT: "—", EXCUSED: "外出"}
 

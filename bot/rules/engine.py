@@ -26,7 +26,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.roles import LEADER_ROLES
 from bot.rules.catalog import PERIOD_ZH, Rule, rules_for
 from bot.rules.queries import (
     ContactRow,
@@ -44,6 +43,7 @@ from bot.rules.queries import (
 from bot.rules.tally import Counts, Tally, tally_contacts
 from bot.schedule.periods import Period, span_label
 from bot.schedule.school_calendar import SchoolCalendar, WeekInfo, calendar_for
+from bot.terms.roles import LEADER_ROLES
 
 MET, DUE, OVERDUE, EXCUSED, EXEMPT = "met", "due", "overdue", "excused", "exempt"
 STATE_ZH = {MET: "已完成", DUE: "未完成", OVERDUE: "逾期未完成", EXCUSED: "外出免除", EXEMPT: "不作要求"}

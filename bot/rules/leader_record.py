@@ -17,15 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.config import Settings
-from bot.models import Concern, Contact, ContactCounterpart, Person, School
-from bot.records_export import STAFF_NAMED, STUDENT_UNNAMED
-from bot.roles import roles_zh
+from bot.contacts.export import STAFF_NAMED, STUDENT_UNNAMED
 from bot.rules.engine import ledger
 from bot.rules.queries import PersonRow, Scope
 from bot.rules.report_data import LeaderLine
 from bot.rules.standing import StandingView, standing_during
 from bot.rules.tally import Counts, tally_contacts
 from bot.rules.terms import Term
+from bot.store.models import Concern, Contact, ContactCounterpart, Person, School
+from bot.terms.roles import roles_zh
 
 
 @dataclass

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import AuditLog, Link, Person, PersonRole, School
-from bot.roles import LINKING_ROLES, MAX_MENTEES, MENTEE_ROLES, roles_zh
+from bot.store.models import AuditLog, Link, Person, PersonRole, School
+from bot.terms.roles import LINKING_ROLES, MAX_MENTEES, MENTEE_ROLES, roles_zh
 
 
 @dataclass(frozen=True)

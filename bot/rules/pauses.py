@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import AuditLog, Person
 from bot.rules.models import Pause
 from bot.schedule.school_calendar import SchoolCalendar
+from bot.store.models import AuditLog, Person
 
 # Holidays named in "X后再提醒", as chinese-calendar names them.
 _HOLIDAY = re.compile(r"(春节|过年|中秋|端午|清明|元旦|五一|劳动节|国庆|十一)(?:假期|节|长假|小长假)?(?:之后|以后|过后|后|结束)")

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.models import Person
 from bot.rules.catalog import KIND_ZH, PERIOD_ZH, VENUE_ZH
 from bot.rules.engine import (
     DUE,
@@ -35,9 +34,10 @@ from bot.rules.engine import (
 from bot.rules.queries import ContactRow, PersonRow, Scope
 from bot.rules.standing import KINDS_ZH, StandingView, standing_view
 from bot.rules.tally import Counts
-from bot.schedule.clock_times import WEEKDAY_ZH
 from bot.schedule.periods import Period, md, span_label
 from bot.schedule.school_calendar import calendar_for
+from bot.store.models import Person
+from bot.terms.clock_times import WEEKDAY_ZH
 
 MARK = {MET: "✔", DUE: "○", OVERDUE: "✘", EXCUSED: "—", EXEMPT: "—"}
 PERIOD_ORDER = ("week", "month", "quarter", "semester")

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.models import Contact, ContactCounterpart, Link, Person, PersonRole
 from bot.rules.models import Pause
 from bot.schedule.periods import Period
+from bot.store.models import Contact, ContactCounterpart, Link, Person, PersonRole
 
 
 @dataclass(frozen=True)

@@ -21,19 +21,19 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.chat.messages import Button, Choice, Reply
+from bot.chat.outbox import Outbox
 from bot.config import Settings
-from bot.messages import Button, Choice, Reply
-from bot.models import School
-from bot.outbox import Outbox
 from bot.rules.catalog import Rule
 from bot.rules.engine import Evaluation, Obligation, evaluate
 from bot.rules.models import ReminderSent
 from bot.rules.queries import PersonRow, Scope
 from bot.rules.reminder_texts import item_text, items_text, merged_text
 from bot.rules.stages import Stage, stages_for
-from bot.schedule.clock_times import parse_time
 from bot.schedule.periods import Period
 from bot.schedule.school_calendar import SchoolCalendar, calendar_for
+from bot.store.models import School
+from bot.terms.clock_times import parse_time
 
 CLAIM_BATCH = 500
 

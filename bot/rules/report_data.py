@@ -18,14 +18,14 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.models import Concern, Person, School
-from bot.roles import MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT_AFFAIRS_HEAD
 from bot.rules.catalog import RULE_IDS, Rule
 from bot.rules.engine import EXCUSED, MET, OVERDUE, Obligation, ledger
 from bot.rules.queries import PersonRow
 from bot.rules.school_groups import school_groups
 from bot.rules.tally import Counts
 from bot.rules.terms import Term
+from bot.store.models import Concern, Person, School
+from bot.terms.roles import MIDDLE_CHIEF, SCHOOL_LEADER, STUDENT_AFFAIRS_HEAD
 
 STATE_JSON = {MET: "met", OVERDUE: "not_met", EXCUSED: "excused"}  # any other state: the period is in progress
 STATE_REPORT_ZH = {"met": "已完成", "not_met": "未完成", "excused": "外出免除", "in_progress": "进行中"}

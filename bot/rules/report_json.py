@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.contacts import KIND_ZH, VENUE_ZH
-from bot.roles import roles_zh
+from bot.contacts.records import KIND_ZH, VENUE_ZH
 from bot.rules.engine import EXCUSED, MET, Obligation
 from bot.rules.leader_record import LeaderRecord, counterparts
 from bot.rules.report_data import LeaderLine, Report, SchoolBlock, leaders_of, obligation_state
 from bot.rules.standing import KINDS_ZH
+from bot.terms.roles import roles_zh
 
 
 def _number(x: float) -> int | float:

@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.contacts import KIND_ZH, VENUE_ZH
-from bot.roles import roles_zh
+from bot.contacts.records import KIND_ZH, VENUE_ZH
 from bot.rules.catalog import DEFAULT_RULES, Rule
 from bot.rules.engine import Obligation, count_text
 from bot.rules.leader_record import LeaderRecord, counterparts, summary_pairs
 from bot.rules.report_data import STATE_REPORT_ZH, LeaderLine, Rate, Report, SchoolBlock, obligation_state
 from bot.sheets import Percent, Sheet, workbook_bytes
+from bot.terms.roles import roles_zh
 
 RULE_SHORT_ZH = {
     "weekly_face_to_face": "N1每周面对面接触学生", "semester_ideology_lecture": "N2每学期讲思政课",

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings, school_settings
-from bot.models import School
 from bot.rules.queries import Scope
+from bot.store.models import School
 
 
 @dataclass(frozen=True)

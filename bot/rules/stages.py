@@ -16,9 +16,9 @@ from datetime import date, datetime, time, timedelta
 
 from bot.config import Settings
 from bot.rules.catalog import Rule
-from bot.schedule.clock_times import parse_time, parse_weekly_stage
 from bot.schedule.periods import Period
 from bot.schedule.school_calendar import SchoolCalendar
+from bot.terms.clock_times import parse_time, parse_weekly_stage
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.models import Contact, Person, PersonRole
-from bot.roles import SCHOOL_LEADER
 from bot.rules.models import StandingLink
+from bot.store.models import Contact, Person, PersonRole
+from bot.terms.roles import SCHOOL_LEADER
 
 KINDS_ZH = {"class": "班级", "dorm": "宿舍", "club": "社团"}
 

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Contact, Evidence
 from bot.rules.catalog import (
     CONTACT_KINDS,
     FACE_TO_FACE,
@@ -32,6 +31,7 @@ from bot.rules.catalog import (
     ONLINE,
 )
 from bot.rules.queries import Scope
+from bot.store.models import Contact, Evidence
 
 Window = tuple[date, date]  # [start, end)
 WAITING = ("pending", "unconfirmed")  # a counselor/teacher has not answered yet (N20)

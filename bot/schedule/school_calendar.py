@@ -14,10 +14,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.schedule.clock_times import parse_time
 from bot.schedule.holidays import HolidayBook
 from bot.schedule.periods import Period, month_of, quarter_of, week_of
 from bot.schedule.semesters import Semester, assumed_semesters, configured_semesters, find_semester
+from bot.terms.clock_times import parse_time
 
 
 @dataclass(frozen=True)

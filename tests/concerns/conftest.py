@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.context import Deps
-from bot.models import Concern, OutboundMessage, Person
+from bot.chat.context import Deps
+from bot.store.models import Concern, OutboundMessage, Person
 from tests.sim import Simulator
 
 # The example roster leaves counselors' classes empty; these tests give two of them classes.
@@ -81,7 +81,7 @@ def person(deps: Deps, userid: str) -> Person:
 
 def history(deps: Deps, number: int) -> list[tuple[str, str]]:
     """Return a ticket's history as (role, text) pairs."""
-    from bot.models import ConcernMessage
+    from bot.store.models import ConcernMessage
 
     with deps.sessions() as db:
         rows = db.execute(select(ConcernMessage.role, ConcernMessage.text).join(Concern)

@@ -3,7 +3,7 @@ and repeated ones page nobody."""
 
 from __future__ import annotations
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from tests.concerns.conftest import outbox, tickets, tune
 from tests.sim import Simulator
 

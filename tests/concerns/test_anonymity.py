@@ -9,11 +9,11 @@ from io import StringIO
 
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.concerns.export import concern_rows, write_jsonl
 from bot.concerns.summary import concerns_summary
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import AuditLog, Concern, InboundMessage, OutboundMessage
+from bot.store.db import school_by_code
+from bot.store.models import AuditLog, Concern, InboundMessage, OutboundMessage
 from jobs.concern_deadlines import chase_concern_deadlines
 from tests.concerns.conftest import ADMINS, outbox, person, text_of, ticket, tickets, tune
 from tests.sim import Simulator

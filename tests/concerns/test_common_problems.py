@@ -4,8 +4,8 @@ admins with their tickets; answering the group answers everyone in it."""
 
 from __future__ import annotations
 
+from bot.chat.context import Deps
 from bot.concerns.similarity import Item, find_groups, signature, similarity
-from bot.context import Deps
 from tests.concerns.conftest import ADMINS, outbox, text_of, ticket, tickets
 from tests.sim import Simulator
 

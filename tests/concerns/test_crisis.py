@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from tests.concerns.conftest import ADMINS, MENTAL_OFFICE_HEAD, outbox, text_of, tickets, tune
 from tests.sim import Simulator
 

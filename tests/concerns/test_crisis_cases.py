@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.concerns.cases import Cases
 from bot.concerns.models import CrisisCase, CrisisStep
 from bot.config import CrisisSettings
-from bot.context import Deps
-from bot.models import Concern, OutboundMessage, Person
+from bot.store.models import Concern, OutboundMessage, Person
 from jobs.concern_deadlines import chase_concern_deadlines
 from jobs.crisis_alerts import escalate_crisis_alerts
 from jobs.scheduler import Scheduler, run_due_jobs
@@ -166,7 +166,7 @@ def test_a_restart_in_the_middle_loses_no_step(phones: Phones, monkeypatch: pyte
 
     phones.deps.clock.moment += timedelta(minutes=ACK_MINUTES)  # type: ignore[attr-defined]
     with monkeypatch.context() as m:
-        m.setattr("bot.outbox.Outbox.send", killed)
+        m.setattr("bot.chat.outbox.Outbox.send", killed)
         with pytest.raises(RuntimeError):
             run_due_jobs(phones.deps)
     with phones.deps.sessions() as db:

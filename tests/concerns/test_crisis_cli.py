@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 def jobs_run(at: str, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:

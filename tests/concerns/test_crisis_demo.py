@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from bot.context import Deps
-from bot.emulator import emulator_bp
-from bot.emulator.demo_clock import ShiftedClock
-from bot.web import create_app
-from bot.webhook import wait_idle
+from bot.chat.context import Deps
+from bot.demo.emulator import emulator_bp
+from bot.demo.emulator.demo_clock import ShiftedClock
+from bot.server.web import create_app
+from bot.server.webhook import wait_idle
 from tests.wecom.conftest import emulated_wecom
 
 HEAD = "shizhigang01"

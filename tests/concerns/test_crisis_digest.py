@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.chat.context import Deps
 from bot.concerns.summary import concerns_summary
-from bot.context import Deps
-from bot.db import school_by_code
+from bot.store.db import school_by_code
 from tests.sim import Simulator
 
 

@@ -15,10 +15,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from bot.context import Deps
-from bot.models import AuditLog, Contact, Person
-from bot.web import create_app
-from bot.webhook import wait_idle
+from bot.chat.context import Deps
+from bot.server.web import create_app
+from bot.server.webhook import wait_idle
+from bot.store.models import AuditLog, Contact, Person
 from tests.concerns.conftest import MENTAL_OFFICE_HEAD, outbox, text_of, tickets
 from tests.sim import Simulator
 from tests.wecom.conftest import with_official

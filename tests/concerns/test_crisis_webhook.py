@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from tests.concerns.conftest import MENTAL_OFFICE_HEAD, outbox, text_of, tickets
 from tests.wecom.conftest import app, client, proto, with_wecom  # noqa: F401  (fixtures used by name)
 from tests.wecom.crypto import Protocol

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.concerns.deadlines import add_working_days, add_working_hours
 from bot.concerns.models import ConcernEscalation
 from bot.config import HolidayEntry
-from bot.context import Deps
 from jobs.concern_deadlines import chase_concern_deadlines
 from tests.concerns.conftest import outbox, text_of, ticket, tune
 from tests.conftest import Clock

@@ -16,12 +16,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.concerns.feedback import add_feedback, corpus_record, de_identify, refusal
 from bot.concerns.models import FeedbackExample
 from bot.config import UnderstandingSettings
-from bot.context import Deps
-from bot.models import AuditLog, Base, Concern, Person
-from bot.person_data import erase_person, export_person
+from bot.people.person_data import erase_person, export_person
+from bot.store.models import AuditLog, Base, Concern, Person
 from jobs.purge import purge_expired
 from tests.concerns.conftest import ADMINS, ticket
 from tests.sim import Simulator

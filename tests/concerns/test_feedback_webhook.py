@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.concerns.models import FeedbackExample
-from bot.context import Deps
 from tests.concerns.conftest import outbox
 from tests.concerns.test_feedback import MISSED, keep
 from tests.wecom.conftest import app, client, proto, with_wecom  # noqa: F401  (fixtures used by name)

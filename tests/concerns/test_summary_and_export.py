@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.cli.main import main
 from bot.concerns.export import HEADERS_ZH, concern_rows, write_jsonl
 from bot.concerns.summary import concerns_summary
-from bot.context import Deps
-from bot.db import school_by_code
+from bot.store.db import school_by_code
 from tests.concerns.conftest import tune
 from tests.concerns.test_common_problems import HOT_WATER
 from tests.conftest import ROSTER

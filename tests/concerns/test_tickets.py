@@ -9,13 +9,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 
+from bot.chat.context import Deps
 from bot.concerns.deadlines import add_working_hours
 from bot.concerns.models import ConcernCounter
 from bot.concerns.numbering import next_number
 from bot.concerns.render import when
-from bot.context import Deps
-from bot.db import make_sessions
-from bot.models import School
+from bot.store.db import make_sessions
+from bot.store.models import School
 from tests.concerns.conftest import history, outbox, person, text_of, ticket, tickets
 from tests.sim import Simulator
 

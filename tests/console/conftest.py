@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
+from bot.chat.context import Deps
 from bot.concerns.models import ConcernGroup
 from bot.console.models import ConsoleAccount
-from bot.contacts import Draft, create_contact, edit_contact, undo_contact
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import Concern, ConcernMessage, Evidence, Link, Person, PersonRole, School
-from bot.web import create_app
+from bot.contacts.records import Draft, create_contact, edit_contact, undo_contact
+from bot.server.web import create_app
+from bot.store.db import school_by_code
+from bot.store.models import Concern, ConcernMessage, Evidence, Link, Person, PersonRole, School
 
 PASSWORD = "correct-horse-9"
 DEPARTMENT = "计算机与信息工程学院"
@@ -78,7 +78,7 @@ def person(db: Session, school: School, userid: str) -> Person:
 
 
 def record(db: Session, deps: Deps, who: Person, received: str, **fields: object) -> int:
-    """Store a contact through bot.contacts as if it was sent at `received` (school time)."""
+    """Store a contact through bot.contacts.records as if it was sent at `received` (school time)."""
     now = local(deps, received)
     draft = Draft(**fields)  # type: ignore[arg-type]
     contact = create_contact(db, who, draft, now=now, today=deps.today(now), channel="wecom",
@@ -125,7 +125,7 @@ def seed_school(deps: Deps) -> Seed:
                occurred_on=date(2026, 10, 15), source_text="10月15日给计科2101讲形势与政策课")
         edited = record(db, deps, zhao, "2026-11-10T19:00", kind="face_to_face", venue="canteen",
                         occurred_on=date(2026, 11, 10), source_text="今天在二食堂和学生一起吃饭")
-        from bot.models import Contact
+        from bot.store.models import Contact
 
         contact = db.get(Contact, edited)
         assert contact is not None

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bot.context import Deps
-from bot.models import Concern, OutboundMessage
+from bot.chat.context import Deps
+from bot.store.models import Concern, OutboundMessage
 from tests.conftest import ROOT
 from tests.console.conftest import ACCOUNTS, PASSWORD, Seed
 

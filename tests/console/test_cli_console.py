@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.console.models import ConsoleAccount
-from bot.db import make_engine, make_sessions
+from bot.store.db import make_engine, make_sessions
 
 
 def create(monkeypatch: pytest.MonkeyPatch, password: str, *args: str) -> int:

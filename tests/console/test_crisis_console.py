@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.concerns.models import CrisisCase
-from bot.context import Deps
-from bot.models import AuditLog, Concern, OutboundMessage
+from bot.store.models import AuditLog, Concern, OutboundMessage
 from tests.console.conftest import Seed, add_account, login, login_as, post
 from tests.sim import Simulator
 

@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.config import EvidenceSettings
-from bot.context import Deps
-from bot.evidence import FETCH_ATTEMPTS, store_photo
-from bot.models import Evidence
-from bot.records_export import HEADERS_ZH
-from bot.web import create_app
+from bot.contacts.evidence import FETCH_ATTEMPTS, store_photo
+from bot.contacts.export import HEADERS_ZH
+from bot.server.web import create_app
+from bot.store.models import Evidence
 from tests.console.conftest import Seed, login_as
 from tests.wecom.test_evidence_photos import PNG
 

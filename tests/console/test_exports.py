@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from werkzeug.test import TestResponse
 
-from bot.records_export import FIELDS, HEADERS_ZH
+from bot.contacts.export import FIELDS, HEADERS_ZH
 from tests.console.conftest import DEPARTMENT, SECOND_SCHOOL, Seed, login_as
 
 SCHOOL_LEADERS, MIDDLE_CHIEFS = 10, 30  # in tests/data/roster.csv (2 chiefs are also student-affairs heads)

@@ -12,10 +12,10 @@ from dataclasses import replace
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from bot.chat.context import Deps
 from bot.concerns.models import FeedbackExample
 from bot.config import UnderstandingSettings
-from bot.context import Deps
-from bot.models import AuditLog, Concern, Person
+from bot.store.models import AuditLog, Concern, Person
 from tests.console.conftest import Seed, add_account, csrf, login, login_as, post
 
 WORDS = "希望学校在职称评审中多考虑辅导员的工作量"  # #5, raised by 王丽, owned by the leader 赵建国

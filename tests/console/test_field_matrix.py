@@ -18,11 +18,11 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.config import PrivacySettings
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import AuditLog, ConcernMessage, OutboundMessage
-from bot.web import create_app
+from bot.server.web import create_app
+from bot.store.db import school_by_code
+from bot.store.models import AuditLog, ConcernMessage, OutboundMessage
 from tests.console.conftest import Seed, add_account, concern, login, login_as, person, post
 
 STUDENTS = ("李思琪", "张浩然", "王子涵", "刘雨欣", "lisiqi01", "zhanghaoran01", "wangzihan01", "liuyuxin01")

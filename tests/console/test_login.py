@@ -9,11 +9,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from bot.chat.context import Deps
 from bot.console.login import MAX_ADDRESS_FAILURES, MAX_FAILURES
 from bot.console.models import ConsoleAccount
-from bot.context import Deps
-from bot.models import AuditLog
-from bot.web import create_app
+from bot.server.web import create_app
+from bot.store.models import AuditLog
 from tests.console.conftest import PASSWORD, Seed, console_settings, csrf, login, post
 
 

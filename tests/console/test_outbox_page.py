@@ -8,11 +8,11 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.messages import Reply
-from bot.models import AuditLog, OutboundMessage
-from bot.outbox import Outbox
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
+from bot.store.db import school_by_code
+from bot.store.models import AuditLog, OutboundMessage
 from tests.console.conftest import Seed, login_as, post
 from tests.wecom.test_outbox import queue, rows
 from tests.wecom.test_outbox_ops import fail

@@ -8,9 +8,9 @@ import re
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bot.chat.context import Deps
 from bot.concerns.models import ConcernGroup
-from bot.context import Deps
-from bot.models import AuditLog, Concern, ConcernMessage, Link, OutboundMessage, Person
+from bot.store.models import AuditLog, Concern, ConcernMessage, Link, OutboundMessage, Person
 from tests.console.conftest import Seed, login_as, post
 
 

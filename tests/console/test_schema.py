@@ -7,11 +7,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.console.accounts import DEMO_PASSWORD, AccountError, create_account, ensure_demo_accounts
 from bot.console.models import ConsoleAccount
-from bot.context import Deps
-from bot.db import school_by_code
 from bot.schema import Base
+from bot.store.db import school_by_code
 
 
 def test_migration_matches_the_model(deps: Deps) -> None:

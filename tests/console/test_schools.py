@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import Concern, ConcernMessage, Person
+from bot.chat.context import Deps
+from bot.store.db import school_by_code
+from bot.store.models import Concern, ConcernMessage, Person
 from tests.console.conftest import SECOND_SCHOOL, Seed, add_account, local, login, login_as
 
 

@@ -16,11 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.cli.main import main
 from bot.config import ConsoleSettings, load_settings
 from bot.console.models import ConsoleAccount
-from bot.context import Deps
-from bot.web import create_app
+from bot.server.web import create_app
 from tests.conftest import Clock
 from tests.console.conftest import Seed, csrf, login, login_as, post
 

@@ -13,9 +13,9 @@ from flask import Flask, Response, jsonify, request
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from bot.chat.context import Deps
 from bot.config import WecomSettings
-from bot.context import Deps
-from bot.web import create_app
+from bot.server.web import create_app
 from tests.console.conftest import Seed
 
 CORP_ID, AGENT_ID, SECRET = "ww-test-corp", 1000002, "test-secret"

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.cli.main import main
 from bot.concerns.feedback import add_feedback
 from bot.config import load_settings
-from bot.context import Deps
-from bot.models import Concern, Person
 from bot.parse.model import Model, model_from_json
 from bot.parse.text import normalise
+from bot.store.models import Concern, Person
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # A family the small model pages on: talk of being tired, with the wish to die denied, asking to talk.

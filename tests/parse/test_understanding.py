@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.parse import assess
 from bot.parse.crisis import read_signals
 from bot.parse.model import load_model

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.chat.context import Context, Deps
+from bot.chat.messages import Incoming
 from bot.config import HolidayEntry, RuleEntry, SchoolEntry, SemesterEntry, Settings
-from bot.context import Context, Deps
-from bot.db import ensure_schools, school_by_code
-from bot.messages import Incoming
-from bot.models import Contact, ContactCounterpart, Link, Person, PersonRole, School
 from bot.rules.models import Pause
+from bot.store.db import ensure_schools, school_by_code
+from bot.store.models import Contact, ContactCounterpart, Link, Person, PersonRole, School
 from tests.conftest import Clock
 
 TZ_OFFSET = timedelta(hours=8)
@@ -126,7 +126,7 @@ def make_ctx(world: World, db: Session, userid: str, text: str, parsed: object |
     assert school is not None and sender is not None
     ctx = Context.build(msg, db=db, deps=world.deps, school=school, sender=sender, now=world.deps.clock())
     if parsed is not None:
-        ctx.extras["parsed"] = parsed  # what bot.understanding caches: the parser's reading
+        ctx.extras["parsed"] = parsed  # what bot.chat.understanding caches: the parser's reading
     return msg, ctx
 
 
@@ -137,7 +137,7 @@ def with_holidays(deps: Deps, *entries: HolidayEntry) -> None:
 
 def outbox_rows(deps: Deps, purpose: str | None = None) -> list[tuple[str, str, dict[str, object]]]:
     """Return (recipient, purpose, payload) of every queued outbound message."""
-    from bot.models import OutboundMessage
+    from bot.store.models import OutboundMessage
 
     with deps.sessions() as db:
         q = select(OutboundMessage).order_by(OutboundMessage.id)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,10 +8,10 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from bot.config import RulesSettings, SchoolEntry
-from bot.db import ensure_schools, school_by_code
-from bot.models import Contact, ContactCounterpart, ContactRevision, Person, PersonRole
 from bot.rules.confirmations import request_confirmations
 from bot.rules.engine import MET
+from bot.store.db import ensure_schools, school_by_code
+from bot.store.models import Contact, ContactCounterpart, ContactRevision, Person, PersonRole
 from handlers.confirm import ROUTES, STEPS, answer_confirmation, is_confirmation_answer
 from jobs.confirmations import mark_unconfirmed_records
 from tests.rules.conftest import World, make_ctx, outbox_rows

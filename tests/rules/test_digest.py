@@ -8,11 +8,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.db import school_by_code
 from bot.rules.digest_data import Digest, build_digest
 from bot.rules.digest_render import digest_json, render_markdown, render_personal
 from bot.rules.digest_xlsx import write_xlsx
 from bot.schedule.periods import parse_week_key
+from bot.store.db import school_by_code
 from jobs.digest import digest_week_due, send_weekly_digest
 from tests.rules.conftest import World, outbox_rows
 

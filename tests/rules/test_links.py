@@ -8,10 +8,10 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import Link, Person
+from bot.chat.context import Deps
 from bot.rules.links import apply_links, suggest_links
+from bot.store.db import school_by_code
+from bot.store.models import Link, Person
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)

@@ -15,13 +15,11 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.config import Settings, school_settings
 from bot.console.charts import weeks_window
 from bot.console.compliance import leader_statuses, standing_and_weeks
 from bot.console.stats import leaders
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.models import Person
 from bot.rules.digest_data import build_digest
 from bot.rules.leader_record import leader_record, summary_pairs
 from bot.rules.progress import compliance_for
@@ -30,6 +28,8 @@ from bot.rules.report_json import record_json, report_json
 from bot.rules.report_xlsx import record_workbook, report_workbook
 from bot.rules.terms import Term, range_term
 from bot.schedule.periods import parse_week_key, week_of
+from bot.store.db import school_by_code
+from bot.store.models import Person
 from tests.rules.conftest import World
 
 W47 = parse_week_key("2026-W47")  # 16–22 November 2026
@@ -159,7 +159,7 @@ def test_a_pause_excuses_the_week_in_every_surface(two: World) -> None:
 
 
 def test_the_demo_counts_agree(deps: Deps) -> None:
-    from bot.demo import demo_semesters, prepare_demo
+    from bot.demo.run import demo_semesters, prepare_demo
 
     deps.settings = replace(deps.settings, semesters=demo_semesters(date(2026, 11, 25)))
     prepare_demo(deps)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.routing import match
+from bot.chat.routing import match
 from bot.rules.models import Pause
 from handlers.pauses import ROUTES, record_pause, resume_reminders
 from tests.rules.conftest import World, make_ctx

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.models import Person
 from bot.rules.progress import compliance_for, render_progress
 from bot.rules.standing import set_standing, sync_from_roster
+from bot.store.models import Person
 from tests.rules.conftest import World
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import HolidayEntry
-from bot.db import school_by_code
 from bot.rules.models import ReminderSent
 from bot.rules.queries import Scope
 from bot.rules.reminders import due_reminders
+from bot.store.db import school_by_code
 from jobs.reminders import send_due_reminders
 from tests.rules.conftest import World, outbox_rows, with_holidays
 
@@ -167,7 +167,7 @@ def test_once_only_across_runs_restarts_and_other_schedulers(world: World) -> No
     assert first >= 1 and send(world, "2026-11-26T17:00") == 0
     assert reminders_to(world, "qian") == []  # its stage was claimed by "another scheduler"
     assert len(reminders_to(world, "zhao")) == 1
-    from bot.context import Deps
+    from bot.chat.context import Deps
 
     restarted = Deps(settings=world.deps.settings, engine=world.deps.engine, sessions=world.deps.sessions,
                      clock=world.deps.clock, _redis=world.deps._redis)

@@ -14,10 +14,10 @@ from alembic.migration import MigrationContext
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.config import ReportSettings
-from bot.context import Deps
-from bot.models import Person, School
 from bot.schema import Base
+from bot.store.models import Person, School
 from jobs.digest import send_weekly_digest
 from jobs.report import report_month_due, send_reports
 from tests.rules.conftest import World, outbox_rows

@@ -10,8 +10,8 @@ import pytest
 import redis
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.chat.context import Deps
 from bot.config import ConfigError, load_settings
-from bot.context import Deps
 from jobs.lease import Lease, LeaseKeeper, database_lock
 from jobs.scheduler import Scheduler, build_scheduler, leader_only, make_keeper, register
 from tests.rules.conftest import World, outbox_rows

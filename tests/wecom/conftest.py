@@ -13,10 +13,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.chat.context import Deps
 from bot.config import OfficialSettings, WecomSettings
-from bot.context import Deps
-from bot.web import create_app
-from bot.webhook import wait_idle
+from bot.server.web import create_app
+from bot.server.webhook import wait_idle
 from tests.wecom.crypto import Protocol
 from tests.wecom.phones import Phones
 
@@ -76,7 +76,7 @@ def emulated_wecom(deps: Deps) -> Iterator[Deps]:
     """The emulator's WeCom API on a loopback port in a thread; yield deps whose api_base_url points at it."""
     from werkzeug.serving import make_server
 
-    from bot.emulator import emulator_bp
+    from bot.demo.emulator import emulator_bp
 
     server_deps = with_official(with_wecom(deps))
     api_app = create_app(deps=server_deps)

@@ -6,8 +6,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from bot.context import Deps
-from bot.models import InboundMessage, OutboundMessage
+from bot.chat.context import Deps
+from bot.store.models import InboundMessage, OutboundMessage
 from tests.wecom.conftest import CORP_ID
 from tests.wecom.crypto import Protocol, text_message
 

@@ -15,9 +15,9 @@ from xml.etree import ElementTree
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.context import Deps
-from bot.emulator.api import issue_response_code, pushed
-from bot.webhook import wait_idle
+from bot.chat.context import Deps
+from bot.demo.emulator.api import issue_response_code, pushed
+from bot.server.webhook import wait_idle
 from jobs.outbox import flush_outbox
 from tests.wecom.crypto import Protocol, text_message
 

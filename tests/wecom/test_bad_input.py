@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from bot.context import Deps
+from bot.chat.context import Deps
 from tests.wecom.conftest import AES_KEY, CORP_ID, TOKEN
 from tests.wecom.crypto import Protocol, text_message
 from tests.wecom.helpers import inbound_count, reply_text, say

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from werkzeug.test import TestResponse
 
-import bot.webhook as webhook_module
-from bot.context import Deps
-from bot.db import make_sessions
-from bot.messages import Incoming, Reply
-from bot.web import create_app
-from bot.webhook import wait_idle
+import bot.server.webhook as webhook_module
+from bot.chat.context import Deps
+from bot.chat.messages import Incoming, Reply
+from bot.server.web import create_app
+from bot.server.webhook import wait_idle
+from bot.store.db import make_sessions
 from tests.wecom.conftest import CORP_ID
 from tests.wecom.crypto import Protocol, event_message, text_message
 from tests.wecom.helpers import inbound_count, outbox_rows, post, reply_text, say
@@ -202,7 +202,7 @@ def test_enter_agent_is_dispatched_and_other_events_are_acknowledged(
 
 def test_other_schools_use_their_own_app(roster_deps: Deps) -> None:
     from bot.config import SchoolEntry
-    from bot.db import ensure_schools
+    from bot.store.db import ensure_schools
     from tests.wecom.conftest import with_wecom
 
     other = SchoolEntry(code="hbut", name="另一所大学", corp_id="ww0000000000000002", agent_id=7, secret="s",

@@ -16,15 +16,15 @@ from bot.channels.base import Delivery, message_parts, passive_xml
 from bot.channels.template_card import card_json
 from bot.channels.wecom import WecomChannel, wecom_app
 from bot.channels.xml import XMLRefused, read_tree
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.chat.messages import Button, CardUpdate, Choice, Incoming, Reply
+from bot.chat.outbox import Outbox, reply_payload
+from bot.cli.main import main
 from bot.config import load_settings
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.emulator.api import pushed
-from bot.emulator.card_rules import card_problem
-from bot.messages import Button, CardUpdate, Choice, Incoming, Reply
-from bot.models import OutboundMessage, Person
-from bot.outbox import Outbox, reply_payload
+from bot.demo.emulator.api import pushed
+from bot.demo.emulator.card_rules import card_problem
+from bot.store.db import school_by_code
+from bot.store.models import OutboundMessage, Person
 from jobs.outbox import flush_outbox, stored_reply
 from tests.wecom.conftest import AES_KEY, CORP_ID, SECRET, TOKEN, with_official
 from tests.wecom.crypto import Protocol

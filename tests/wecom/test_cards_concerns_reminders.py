@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.chat.outbox import Outbox
 from bot.concerns.tickets import reopen_concern
-from bot.db import school_by_code
-from bot.models import Concern, Person
-from bot.outbox import Outbox
 from bot.rules.models import Pause
+from bot.store.db import school_by_code
+from bot.store.models import Concern, Person
 from jobs.reminders import send_due_reminders
 from tests.conftest import Clock
 from tests.wecom.phones import Phones, buttons, shown, texts, updates

@@ -11,10 +11,10 @@ from sqlalchemy import delete, func, select
 
 from bot.cards.models import SentCard
 from bot.cards.settle import settle_choice
-from bot.context import Context
-from bot.messages import Button, Choice, Incoming, Reply
-from bot.models import Contact, ContactCounterpart, ContactRevision, Person
-from bot.person_data import erase_person
+from bot.chat.context import Context
+from bot.chat.messages import Button, Choice, Incoming, Reply
+from bot.people.person_data import erase_person
+from bot.store.models import Contact, ContactCounterpart, ContactRevision, Person
 from handlers import CARDS
 from jobs.purge import purge_expired
 from tests.wecom.phones import Phones, buttons, shown, texts, updates

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from bot.context import Deps
-from bot.emulator.api import pushed
-from bot.emulator.card_rules import card_problem
+from bot.chat.context import Deps
+from bot.demo.emulator.api import pushed
+from bot.demo.emulator.card_rules import card_problem
 from tests.wecom.phones import Phones, buttons
 from tests.wecom.test_emulator import emulator
 

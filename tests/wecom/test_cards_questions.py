@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.cards.questions import ask
-from bot.context import Context, Deps
-from bot.db import school_by_code
-from bot.messages import Button, Incoming
-from bot.models import Contact, Person
+from bot.chat.context import Context, Deps
+from bot.chat.messages import Button, Incoming
+from bot.store.db import school_by_code
+from bot.store.models import Contact, Person
 from tests.wecom.phones import Phones, buttons, shown, texts, updates
 
 LEADER = "zhaojianguo01"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.cli.main import main
 from bot.config import load_settings
-from bot.context import Deps
-from bot.emulator import emulator_bp
-from bot.messages import Reply
-from bot.web import create_app
+from bot.demo.emulator import emulator_bp
+from bot.server.web import create_app
 from tests.wecom.conftest import AES_KEY, CORP_ID, SECRET, TOKEN, with_wecom
 from tests.wecom.test_outbox import queue
 

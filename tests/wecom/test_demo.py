@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.chat.context import Deps
 from bot.config import load_settings
-from bot.context import Deps
-from bot.demo import demo_settings, prepare_demo
-from bot.emulator import emulator_bp
-from bot.emulator.demo_page import demo_index
-from bot.models import Contact
-from bot.web import create_app
+from bot.demo.emulator import emulator_bp
+from bot.demo.emulator.demo_page import demo_index
+from bot.demo.run import demo_settings, prepare_demo
+from bot.server.web import create_app
+from bot.store.models import Contact
 from jobs.scheduler import start_background_scheduler
 
 

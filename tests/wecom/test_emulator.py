@@ -7,10 +7,10 @@ import io
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.context import Deps
-from bot.emulator import emulator_bp
-from bot.messages import Reply
-from bot.web import create_app
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.demo.emulator import emulator_bp
+from bot.server.web import create_app
 from jobs.outbox import flush_outbox
 from tests.wecom.helpers import inbound_count
 from tests.wecom.test_outbox import queue

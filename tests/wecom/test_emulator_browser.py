@@ -14,10 +14,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bot.context import Deps
-from bot.emulator import emulator_bp
-from bot.models import Contact
-from bot.web import create_app
+from bot.chat.context import Deps
+from bot.demo.emulator import emulator_bp
+from bot.server.web import create_app
+from bot.store.models import Contact
 from jobs.outbox import flush_outbox
 from tests.conftest import ROOT
 from tests.console import test_browser as console_browser

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.chat.context import Deps
 from bot.config import EvidenceSettings
-from bot.context import Deps
-from bot.emulator.api import calls, keep_image
-from bot.evidence import FETCH_ATTEMPTS
-from bot.models import Contact, Evidence
+from bot.contacts.evidence import FETCH_ATTEMPTS
+from bot.demo.emulator.api import calls, keep_image
+from bot.store.models import Contact, Evidence
 from jobs.evidence import fetch_evidence
 from tests.sim import Simulator
 from tests.wecom.test_emulator import emulator

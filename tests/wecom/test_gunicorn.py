@@ -23,9 +23,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.config import DatabaseSettings, load_settings
-from bot.db import make_engine, make_sessions, school_by_code, upgrade
-from bot.models import InboundMessage
-from bot.roster import apply_roster, read_roster
+from bot.people.roster import apply_roster, read_roster
+from bot.store.db import make_engine, make_sessions, school_by_code, upgrade
+from bot.store.models import InboundMessage
 from tests.conftest import PG_URL, REDIS_URL, ROOT, ROSTER, RUN_ID
 from tests.private_redis import PrivateRedis, free_port
 from tests.wecom.conftest import AES_KEY, CORP_ID, TOKEN
@@ -75,7 +75,7 @@ def serve(database_url: str, redis_url: str, prefix: str, log_path: Path) -> Ite
                CONTACTBOT_APP_LOG_LEVEL="WARNING")
     log = log_path.open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "bot.web:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                             "bot.server.web:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -10,14 +10,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from bot.channels.binding import BindingError, issue_code
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.emulator.api import pushed
-from bot.messages import Reply
-from bot.models import Person
-from bot.outbox import Outbox
-from bot.web import create_app
-from bot.webhook import wait_idle
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
+from bot.demo.emulator.api import pushed
+from bot.server.web import create_app
+from bot.server.webhook import wait_idle
+from bot.store.db import school_by_code
+from bot.store.models import Person
 from jobs.outbox import flush_outbox
 from tests.wecom.conftest import OFFICIAL_AES_KEY as AES_KEY
 from tests.wecom.conftest import OFFICIAL_APP_ID as APP_ID

@@ -14,12 +14,12 @@ import requests
 from sqlalchemy import select
 
 from bot.channels.wecom import WecomChannel
-from bot.context import Deps
-from bot.db import school_by_code
-from bot.emulator.api import calls, pushed, sent_bodies
-from bot.messages import Attachment, Card, Reply
-from bot.models import OutboundMessage
-from bot.outbox import Outbox
+from bot.chat.context import Deps
+from bot.chat.messages import Attachment, Card, Reply
+from bot.chat.outbox import Outbox
+from bot.demo.emulator.api import calls, pushed, sent_bodies
+from bot.store.db import school_by_code
+from bot.store.models import OutboundMessage
 from jobs.outbox import MAX_BACKOFF, PER_MINUTE, SEND_LEASE, Sender, flush_outbox
 from tests.wecom.conftest import AGENT_ID, CORP_ID, with_wecom
 

@@ -10,15 +10,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import update
 
-from bot.cli import main
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.chat.outbox import requeue
+from bot.cli.main import main
 from bot.config import load_settings
-from bot.context import Deps
-from bot.emulator.api import pushed
-from bot.messages import Reply
-from bot.models import OutboundMessage
-from bot.outbox import requeue
+from bot.demo.emulator.api import pushed
 from bot.schema import Base
-from bot.web import create_app
+from bot.server.web import create_app
+from bot.store.models import OutboundMessage
 from jobs.outbox import flush_outbox
 from tests.wecom.test_outbox import advance, queue, rows
 

@@ -18,13 +18,13 @@ import redis
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from bot.chat.context import Deps
+from bot.chat.messages import Reply
+from bot.chat.outbox import Outbox
 from bot.config import DatabaseSettings, OutboxSettings, RedisSettings
-from bot.context import Deps
-from bot.db import make_engine, make_sessions, school_by_code, upgrade
-from bot.emulator.api import pushed
-from bot.messages import Reply
-from bot.models import OutboundMessage
-from bot.outbox import Outbox
+from bot.demo.emulator.api import pushed
+from bot.store.db import make_engine, make_sessions, school_by_code, upgrade
+from bot.store.models import OutboundMessage
 from jobs.outbox import Sender
 from jobs.outbox_pump import Pump
 from tests.conftest import BACKENDS, PG_URL, REDIS_URL, RUN_ID, base_settings

@@ -10,15 +10,15 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-import bot.webhook as webhook_module
+import bot.server.webhook as webhook_module
 import handlers
-from bot.claim import LEASE_SECONDS
-from bot.context import Context, Deps
-from bot.messages import Card, Incoming, Reply
-from bot.models import InboundMessage
-from bot.routing import Route
-from bot.web import create_app
-from bot.webhook import wait_idle
+from bot.chat.context import Context, Deps
+from bot.chat.messages import Card, Incoming, Reply
+from bot.chat.routing import Route
+from bot.server.claim import LEASE_SECONDS
+from bot.server.web import create_app
+from bot.server.webhook import wait_idle
+from bot.store.models import InboundMessage
 from tests.wecom.crypto import Protocol
 from tests.wecom.helpers import inbound_count, outbox_rows, reply_text, say
 

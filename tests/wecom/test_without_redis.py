@@ -19,13 +19,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.chat.context import Deps
 from bot.config import RedisSettings
-from bot.context import Deps
-from bot.dispatcher import ASK_AGAIN
-from bot.models import Concern, Contact, Person
-from bot.redis_health import GuardedRedis
-from bot.roster_version import roster_version
-from bot.web import create_app
+from bot.server.dispatcher import ASK_AGAIN
+from bot.server.web import create_app
+from bot.store.models import Concern, Contact, Person
+from bot.store.redis_health import GuardedRedis
+from bot.store.roster_version import roster_version
 from jobs.outbox import stored_reply
 from tests.private_redis import PrivateRedis
 from tests.wecom.conftest import with_wecom
@@ -46,7 +46,7 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 
 @pytest.fixture
 def live(roster_deps: Deps, private_redis: PrivateRedis) -> Iterator[Deps]:
-    """The test's storage and WeCom app, with the private Redis reached as in production (bot.kv)."""
+    """The test's storage and WeCom app, with the private Redis reached as in production (bot.store.kv)."""
     settings = replace(with_wecom(roster_deps).settings, redis=RedisSettings(url=private_redis.url, prefix="bot"))
     # A sessionmaker of its own, so roster changes bump versions in this Redis (one watcher per sessionmaker).
     sessions = sessionmaker(**roster_deps.sessions.kw)
@@ -63,7 +63,7 @@ def client(live: Deps) -> FlaskClient:
 
 
 def redis_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "bot.redis_health" and r.levelno >= logging.WARNING]
+    return [r.getMessage() for r in caplog.records if r.name == "bot.store.redis_health" and r.levelno >= logging.WARNING]
 
 
 def wait_for_redis(client: FlaskClient) -> dict[str, object]:
