@@ -1,0 +1,1 @@
+"""Scheduled jobs: idempotent functions over our own tables, run by APScheduler (jobs/scheduler.py)."""
