@@ -9,7 +9,6 @@ Example: `build_digest(db, settings, school, parse_week_key("2026-W47"), now)`.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.concerns.summary import concerns_summary
 from bot.config import Settings
 from bot.rules.catalog import KIND_ZH, ONLINE, VENUE_ZH
 from bot.rules.engine import (
@@ -143,11 +143,7 @@ def _row(status: PersonStatus, ev: Evaluation) -> LeaderRow:
 
 
 def concerns_lines(db: Session, school: School, week: Period, settings: Settings) -> list[str]:
-    """The concerns summary for the week: the concerns capability's section, or nothing while it is absent."""
-    if importlib.util.find_spec("bot.concerns") is None:
-        return []
-    from bot.concerns.summary import concerns_summary
-
+    """The concerns summary for the week: the concerns capability's section."""
     return concerns_summary(db, school, week.start, settings.tz).render().splitlines()
 
 
