@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -73,13 +74,22 @@ def open_chat(page: Page, userid: str) -> None:
     expect(page.locator("#chat-who")).to_contain_text(userid)
 
 
-def test_a_card_button_is_tapped_in_the_emulator(browser: Browser, demo: tuple[str, Deps]) -> None:
-    url, deps = demo
+@contextmanager
+def phone(browser: Browser, url: str) -> Iterator[Page]:
+    """A phone-sized page on the emulator, closed afterwards."""
     context = browser.new_context(base_url=url, viewport=console_browser.PHONE, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
         page.goto("/emulator/")
+        yield page
+    finally:
+        context.close()
+
+
+def test_a_card_button_is_tapped_in_the_emulator(browser: Browser, demo: tuple[str, Deps]) -> None:
+    url, deps = demo
+    with phone(browser, url) as page:
         open_chat(page, "zhaojianguo01")
         page.fill("#text", "今天约谈王丽 了解她的职称评聘情况")
         page.click("#send")
@@ -97,18 +107,11 @@ def test_a_card_button_is_tapped_in_the_emulator(browser: Browser, demo: tuple[s
         page.screenshot(path=str(ARTIFACTS / "card-answered.png"), full_page=True)
         with deps.sessions() as db:
             assert db.scalar(select(Contact.confirmation)) == "confirmed"
-    finally:
-        context.close()
 
 
 def test_the_crisis_path_with_the_demo_clock(browser: Browser, demo_clock: tuple[str, Deps]) -> None:
     """A student's crisis message, ⏩ to the next step, the 学工负责人's card and his tap on 我来处理."""
-    url, _ = demo_clock
-    context = browser.new_context(base_url=url, viewport=console_browser.PHONE, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    try:
-        page.goto("/emulator/")
+    with phone(browser, demo_clock[0]) as page:
         open_chat(page, "zhanghaoran01")
         page.fill("#text", "真的不想活了 今晚就从楼顶跳下去")
         page.click("#send")
@@ -122,5 +125,3 @@ def test_the_crisis_path_with_the_demo_clock(browser: Browser, demo_clock: tuple
         expect(page.locator(".tcard").last.locator(".tcard-done")).to_contain_text("石志刚已接手")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "crisis.png"), full_page=True)
-    finally:
-        context.close()
