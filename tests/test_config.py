@@ -65,6 +65,9 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
         ("[crisis]\nack_minutes = 0\n", {}, "ack_minutes"),
         ('[crisis]\nsteps = ["counselor", " "]\n', {}, "steps"),
         ('[crisis]\nsteps = ["role:"]\n', {}, "steps"),
+        ('[crisis]\nphones = ["sunlixin01:138"]\n', {}, "phones"),
+        ('[crisis]\ncall_url = "sms.example.com"\n', {}, "call_url"),
+        ("[crisis]\ncall_from_step = 0\n", {}, "call_from_step"),
     ],
 )
 def test_bad_config_stops_with_the_key_named(tmp_path: Path, toml: str, env: dict[str, str], named: str) -> None:
