@@ -120,6 +120,12 @@ class CrisisSettings:
     # leader (`leaders` below), role:ROLE, or a userid.
     steps: tuple[str, ...] = ("counselor on_duty office", "department_head", "leader")
     leaders: tuple[str, ...] = ()  # userids of the leader in charge of student affairs; empty: leaders_in_charge
+    # An SMS / voice-call gateway for the last steps (bot/channels/phone.py): its URL, a bearer token (from
+    # CONTACTBOT_CRISIS_CALL_TOKEN), the first step (counted from 1) it is used for, and "userid=phone" entries.
+    call_url: str = ""
+    call_token: str = ""
+    call_from_step: int = 3
+    phones: tuple[str, ...] = ()
 
 
 # --- School calendar, rules, reminders, digest, scheduler (the rules capability) ---
@@ -580,6 +586,14 @@ def _validate_crisis(c: CrisisSettings) -> None:
         raise ConfigError("config: [crisis] ack_minutes must be positive")
     if not c.steps or not all(step.split() for step in c.steps):
         raise ConfigError("config: [crisis] steps must list at least one step, each with at least one target")
+    if c.call_from_step < 1:
+        raise ConfigError("config: [crisis] call_from_step counts steps from 1")
+    if c.call_url and not c.call_url.startswith(("http://", "https://")):
+        raise ConfigError("config: [crisis] call_url must be an http(s) URL")
+    for entry in c.phones:
+        userid, _, phone = entry.partition("=")
+        if not userid.strip() or not phone.strip().lstrip("+").isdigit():
+            raise ConfigError(f"config: [crisis] phones entries are \"userid=手机号\", not {entry!r}")
     for step in c.steps:
         for target in step.split():
             if target.startswith("role:") and not target[5:]:

@@ -26,6 +26,7 @@ from bot.concerns.anonymity import MAX_REASON, MIN_REASON, hiding_group, reveal_
 from bot.concerns.cases import Cases
 from bot.concerns.common import answer_group
 from bot.concerns.crisis import handle_crisis, watch_hotline, watch_notice
+from bot.concerns.crisis_case import is_case_step
 from bot.concerns.feedback import mark_missed
 from bot.concerns.models import ConcernGroup
 from bot.concerns.render import STATUS_ZH, rating_subject, when
@@ -74,6 +75,8 @@ def crisis_guard(msg: Incoming, ctx: Context) -> Reply | None:
     """
     if msg.kind != TEXT or not msg.text.strip():
         return None
+    if STUDENT not in ctx.sender.roles and is_case_step(msg.text):
+        return None  # "已联系#153 本人说昨晚想跳楼…" is a note on a case already handled, not a new crisis
     parsed = understand(msg, ctx)
     if not parsed.crisis:
         return None

@@ -8,8 +8,6 @@ the student of #153, after the alert: "我在5号楼楼顶" -> passed on at once
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from bot.cards.clicks import CardHandler
@@ -18,21 +16,14 @@ from bot.chat.context import Context
 from bot.chat.messages import TEXT, Incoming, Reply
 from bot.chat.routing import Route
 from bot.concerns.crisis import REOPEN_WINDOW, pass_on, passed_on_text
-from bot.concerns.crisis_case import OUTCOMES, acknowledge, close_case, mark_contacted, may_act
+from bot.concerns.crisis_case import ACK, CLOSE, CONTACTED, OUTCOMES, acknowledge, close_case, mark_contacted, may_act
 from bot.concerns.models import CrisisCase
 from bot.concerns.senders import raised_by
 from bot.concerns.tickets import find_ticket
 from bot.store.models import Concern, Person
 from bot.terms.roles import STAFF_ROLES, STUDENT
 
-ACK = re.compile(r"^\s*(?:接手|认领|我来处理)\s*#\s*(\d{1,7})\s*$")
-CONTACTED = re.compile(r"^\s*已联系\s*#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
-CLOSE = re.compile(r"^\s*结案\s*#\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 OUTCOME_LIST = " / ".join(OUTCOMES)
-
-
-def _text(msg: Incoming) -> str:
-    return msg.text.replace("＃", "#")
 
 
 def _case(ctx: Context, number: int) -> tuple[Concern, CrisisCase] | str:
@@ -69,12 +60,12 @@ def take_case(ctx: Context, number: int) -> Reply:
 
 
 def is_ack(msg: Incoming, ctx: Context) -> bool:
-    return bool(ACK.match(_text(msg)))
+    return bool(ACK.match(msg.text))
 
 
 def ack(msg: Incoming, ctx: Context) -> Reply:
     """接手#153."""
-    match = ACK.match(_text(msg))
+    match = ACK.match(msg.text)
     assert match is not None
     return take_case(ctx, int(match.group(1)))
 
@@ -89,12 +80,12 @@ def tapped(msg: Incoming, ctx: Context, case_id: str, value: str) -> Reply:
 
 
 def is_contacted(msg: Incoming, ctx: Context) -> bool:
-    return bool(CONTACTED.match(_text(msg)))
+    return bool(CONTACTED.match(msg.text))
 
 
 def contacted(msg: Incoming, ctx: Context) -> Reply:
     """已联系#153 [情况]."""
-    match = CONTACTED.match(_text(msg))
+    match = CONTACTED.match(msg.text)
     assert match is not None
     number = int(match.group(1))
     found = _case(ctx, number)
@@ -109,12 +100,12 @@ def contacted(msg: Incoming, ctx: Context) -> Reply:
 
 
 def is_close(msg: Incoming, ctx: Context) -> bool:
-    return bool(CLOSE.match(_text(msg)))
+    return bool(CLOSE.match(msg.text))
 
 
 def close(msg: Incoming, ctx: Context) -> Reply:
     """结案#153 已送医 [说明]."""
-    match = CLOSE.match(_text(msg))
+    match = CLOSE.match(msg.text)
     assert match is not None
     number, rest = int(match.group(1)), match.group(2).strip()
     outcome = next((o for o in OUTCOMES if rest.startswith(o)), None)

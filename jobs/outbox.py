@@ -43,6 +43,7 @@ from bot.cards.record import record_sent_card
 from bot.channels.base import Step
 from bot.channels.binding import openid_for
 from bot.channels.official import OPENID_PREFIX, OfficialChannel
+from bot.channels.phone import PHONE, GatewayError, phone_of, place_call
 from bot.channels.registry import build_channel
 from bot.channels.wecom import Undeliverable, WecomChannel
 from bot.channels.wecom_api import ApiError, RateLimited, TransportError
@@ -197,6 +198,8 @@ class Sender:
             return 0
         if row.channel == "console":
             return self.finish(row, status="sent", sent_at=now, last_error=None)
+        if row.channel == PHONE:
+            return self.call(row)
         channel = self.channel(row)
         if channel is None:
             self.retry(row, f"channel {row.channel} is not configured for this school")
@@ -335,15 +338,36 @@ class Sender:
             return stamps[len(stamps) - PER_HOUR] + timedelta(hours=1)
         return None
 
+    def call(self, row: OutboundMessage) -> int:
+        """Hand a crisis row of the "phone" channel to the SMS / voice gateway; return 1 if accepted."""
+        settings = self.deps.settings.crisis
+        number = phone_of(settings, row.recipient)
+        if not settings.call_url or number is None:
+            return self.finish(row, status="failed", last_error="未配置短信/语音网关，或该人员没有配置手机号")
+        try:
+            place_call(settings, self.http(), number, str(row.payload.get("content", "")), row.dedupe_key or f"ob{row.id}")
+        except GatewayError as exc:
+            self.retry(row, str(exc))
+            return 0
+        return self.finish(row, status="sent", sent_at=self.deps.clock(), last_error=None)
+
     # -- channels --
+
+    def http(self) -> requests.Session:
+        """This thread's HTTP session."""
+        local = self._local
+        if not hasattr(local, "http"):
+            local.http = requests.Session()
+            self._sessions.append(local.http)
+        session: requests.Session = local.http
+        return session
 
     def channel(self, row: OutboundMessage) -> WecomChannel | OfficialChannel | None:
         """This thread's channel for the row's app (one HTTP session per thread)."""
         local = self._local
         if not hasattr(local, "channels"):
-            local.http = requests.Session()
             local.channels = {}
-            self._sessions.append(local.http)
+        self.http()
         slot = (row.channel, row.school_id)
         if slot not in local.channels:
             local.channels[slot] = build_channel(self.deps, row.channel, self.school_code(row.school_id), local.http)

@@ -62,6 +62,12 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
         ('[wecom]\nencoding_aes_key = "short"\n', {}, "encoding_aes_key"),
         ("[app]\nworkers = 3\n", {}, "workers"),  # several workers cannot share an in-process fakeredis
         ("not toml [", {}, "TOML"),
+        ("[crisis]\nack_minutes = 0\n", {}, "ack_minutes"),
+        ('[crisis]\nsteps = ["counselor", " "]\n', {}, "steps"),
+        ('[crisis]\nsteps = ["role:"]\n', {}, "steps"),
+        ('[crisis]\nphones = ["sunlixin01:138"]\n', {}, "phones"),
+        ('[crisis]\ncall_url = "sms.example.com"\n', {}, "call_url"),
+        ("[crisis]\ncall_from_step = 0\n", {}, "call_from_step"),
     ],
 )
 def test_bad_config_stops_with_the_key_named(tmp_path: Path, toml: str, env: dict[str, str], named: str) -> None:
@@ -69,6 +75,17 @@ def test_bad_config_stops_with_the_key_named(tmp_path: Path, toml: str, env: dic
     cfg.write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigError, match=named):
         load_settings(cfg, env=env)
+
+
+def test_the_crisis_chain_from_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[crisis]\nack_minutes = 5\nsteps = ["counselor on_duty", "role:student_affairs_head wangli01"]\n'
+                   'leaders = ["sunlixin01"]\n', encoding="utf-8")
+    crisis = load_settings(cfg, env={}).crisis
+    assert (crisis.ack_minutes, crisis.steps, crisis.leaders) == (
+        5, ("counselor on_duty", "role:student_affairs_head wangli01"), ("sunlixin01",))
+    assert load_settings(env={}).crisis.steps == ("counselor on_duty office", "department_head", "leader")
+    assert load_settings(env={"CONTACTBOT_CRISIS_ACK_MINUTES": "3"}).crisis.ack_minutes == 3
 
 
 def test_several_workers_allowed_with_redis(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def support_text(ctx: Context, concern: Concern, kind: str = "self") -> str:
                 "如果是您自己感到撑不下去，请告诉身边信任的人，也可以继续在这里说。")
     hidden = f"\n你选择了匿名。{REVEAL_NOTICE}" if concern.anonymous else ""
     if kind == "emergency":
-        return (f"请立即拨打：火警 119 · 报警 110 · 急救 120，说清楚具体位置（楼号、房间号）。\n"
+        return ("请立即拨打：火警 119 · 报警 110 · 急救 120，说清楚具体位置（楼号、房间号）。\n"
                 "先离开危险的地方，保护好自己；有人受伤或没有呼吸，打 120 并按接线员的指导做。\n"
                 f"学校值班老师已经收到紧急通知（编号 #{n}），会马上处理。\n"
                 f"请告诉我：现在在哪里（楼号、房间号或具体位置）？情况怎么样了？你的回复会立即转给处理老师。{hidden}")
@@ -101,24 +101,23 @@ def handle_crisis(ctx: Context, text: str, anonymous: bool, category: str = "men
         .order_by(Concern.id.desc()).limit(1)
     )
     case = case_of(ctx.db, concern) if concern is not None else None
-    concern_was_open = concern is not None and case is not None
-    answer = ""
-    if concern is None or case is None:
-        concern = create_ticket(ctx, text, category, anonymous, crisis=True, routing=crisis_routing(ctx))
-        case = open_case(ctx.db, concern, crisis_kind(concern.category, signals), ctx.now)
-        send_step(ctx.db, ctx.outbox, case, concern, 0, ctx.now, ctx.settings,
-                  alert_card(case, concern, alert_text(concern, ctx.sender, text, signals), 0, ctx.settings),
-                  channel=staff_channel(ctx.channel))
-    else:
+    if concern is not None and case is not None:  # the case is open: this joins it
         if anonymous and not concern.anonymous:
             concern.anonymous = True
             set_sender(ctx.db, concern, ctx.sender)
         pass_on(ctx, case, concern, text, signals)
         answer = passed_on_text(ctx, case, concern)
+    else:
+        concern = create_ticket(ctx, text, category, anonymous, crisis=True, routing=crisis_routing(ctx))
+        case = open_case(ctx.db, concern, crisis_kind(concern.category, signals), ctx.now)
+        send_step(ctx.db, ctx.outbox, case, concern, 0, ctx.now, ctx.settings,
+                  alert_card(case, concern, alert_text(concern, ctx.sender, text, signals), 0, ctx.settings),
+                  channel=staff_channel(ctx.channel))
+        answer = support_text(ctx, concern, case.kind)
     record(ctx.db, school_id=ctx.school.id, actor="system", action="concern.crisis",  # never the (maybe anonymous) sender
            target=f"#{concern.number}", at=ctx.now,
            detail={"risk": "crisis", "category": concern.category, "signals": list(signals)})
-    return Reply.of(answer if concern_was_open else support_text(ctx, concern, case.kind))
+    return Reply.of(answer)
 
 
 def passed_on_text(ctx: Context, case: CrisisCase, concern: Concern) -> str:
@@ -128,9 +127,9 @@ def passed_on_text(ctx: Context, case: CrisisCase, concern: Concern) -> str:
     return f"已转给{to}（#{concern.number}），老师会尽快联系你。如果此刻有危险，请马上拨打 110 / 120。"
 
 
-def pass_on(ctx: Context, case: CrisisCase, concern: Concern, text: str, signals: tuple[str, ...] = ()) -> list[str]:
+def pass_on(ctx: Context, case: CrisisCase, concern: Concern, text: str, signals: tuple[str, ...] = ()) -> None:
     """Add what the writer sent next to the case and pass it on at once: to whoever acknowledged it, else to
-    everyone paged so far. Return the userids told."""
+    everyone paged so far."""
     message = add_history(ctx.db, concern, "sender", text, ctx.now, ctx.sender)
     owner = ctx.db.get(Person, case.acknowledged_by) if case.acknowledged_by else None
     told = [owner.userid] if owner is not None else alerted_people(ctx.db, case)
@@ -143,7 +142,6 @@ def pass_on(ctx: Context, case: CrisisCase, concern: Concern, text: str, signals
         ctx.outbox.send(userid, Reply.of("\n".join(lines)), purpose="crisis_followup", urgent=True,
                         channel=staff_channel(ctx.channel),
                         dedupe_key=f"concern:{ctx.school.id}:{concern.number}:crisis:{message.id}:{userid}")
-    return told
 
 
 def signals_text(signals: tuple[str, ...]) -> str:

@@ -9,6 +9,7 @@ and the student reads "【#153】计算机与信息工程学院王丽老师已�
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -30,8 +31,17 @@ from bot.store.models import Concern, Person
 
 FALSE_ALARM_OUTCOME = "误报"
 OUTCOMES = ("已联系本人", "已到现场", "已送医", "家长已知情", FALSE_ALARM_OUTCOME)
+# The chat's case steps: "接手#153", "已联系#153 情况", "结案#153 已送医 说明" (a full-width ＃ too).
+ACK = re.compile(r"^\s*(?:接手|认领|我来处理)\s*[#＃]\s*(\d{1,7})\s*$")
+CONTACTED = re.compile(r"^\s*已联系\s*[#＃]\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
+CLOSE = re.compile(r"^\s*结案\s*[#＃]\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 STATE_ZH = {"alerted": "待认领", "acknowledged": "已认领", "contacted": "已联系", "closed": "已结案"}
 KIND_ZH = {"self": "本人求助", "other": "他人转述", "emergency": "紧急事件"}
+
+
+def is_case_step(text: str) -> bool:
+    """Tell whether a message is a step on a crisis case (acknowledge, contacted, close)."""
+    return any(p.match(text) for p in (ACK, CONTACTED, CLOSE))
 
 
 def case_subject(case: CrisisCase) -> str:

@@ -4,6 +4,8 @@ Default chain: the student's counselor, the on-duty list and the mental-health o
 department's 学工负责人; then the leader in charge of student affairs — only people with a care role for
 that student. A step that finds nobody new pages nobody (the chain goes on); only when the first step
 finds nobody at all does it fall back to the on-duty contacts (the roster's admins), so that someone is told.
+From `[crisis] call_from_step` on, a configured SMS / voice gateway also reaches those with a phone number
+(bot/channels/phone.py).
 
 Example: `step_people(db, concern, 1, settings)` -> [石志刚] for a 计科2101 student (no 学工负责人 of the
 college itself in the roster: the school's student-affairs heads).
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.channels.phone import PHONE, calls_step, phone_of
 from bot.chat.messages import Reply
 from bot.chat.outbox import Outbox
 from bot.concerns.models import CrisisCase, CrisisStep
@@ -90,8 +93,14 @@ def send_step(db: Session, outbox: Outbox, case: CrisisCase, concern: Concern, s
             db.add(CrisisStep(case_id=case.id, step=step, at=now, recipients=[p.userid for p in people]))
     except IntegrityError:
         return None
+    key = f"crisis:{concern.school_id}:{concern.number}:step:{step}"
     for person in people:
         outbox.send(person.userid, alert, purpose="crisis_alert" if step == 0 else "crisis_escalation",
-                    channel=channel, urgent=True,
-                    dedupe_key=f"crisis:{concern.school_id}:{concern.number}:step:{step}:{person.userid}")
+                    channel=channel, urgent=True, dedupe_key=f"{key}:{person.userid}")
+        if calls_step(settings.crisis, step) and phone_of(settings.crisis, person.userid):
+            waited = step * settings.crisis.ack_minutes
+            outbox.send(person.userid, Reply.of(  # never the student or their words: a text message is not private
+                f"【紧急·危机预警】#{concern.number} 已{waited}分钟无人认领，请立即在企业微信回复“接手#{concern.number}”"
+                "认领并联系学生。"), purpose="crisis_call", channel=PHONE, urgent=True,
+                dedupe_key=f"{key}:{person.userid}:call")
     return [p.userid for p in people]

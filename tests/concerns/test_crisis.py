@@ -7,12 +7,15 @@ are counted and reported."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.chat.context import Deps
+from bot.config import CrisisSettings
+from jobs.crisis_alerts import escalate_crisis_alerts
 from tests.concerns.conftest import ADMINS, MENTAL_OFFICE_HEAD, outbox, text_of, tickets, tune
 from tests.sim import Simulator
 
@@ -120,3 +123,22 @@ def test_recall_on_the_labelled_corpus_is_complete_and_false_alarms_are_counted(
               f"{len(corpus()) - labelled} other messages (dev.jsonl)")
     assert labelled >= 4 and caught == labelled
     assert false_alarms == 0
+
+
+def test_the_chain_is_read_from_config_and_nobody_is_paged_twice(sim: Simulator, cdeps: Deps) -> None:
+    cdeps.settings = replace(cdeps.settings, crisis=CrisisSettings(
+        ack_minutes=3, steps=("role:student_affairs_head", "shizhigang01 wangli01", "nosuch01")))
+    sim.as_("zhanghaoran01").say("真的不想活了")
+    assert alerted(cdeps) == {"shizhigang01", "longhaiyan01"}
+    sim.at("2026-11-25T12:03")
+    assert escalate_crisis_alerts(cdeps) == 1
+    assert [r.recipient for r in outbox(cdeps, "crisis_escalation")] == ["wangli01"]  # 石志刚 was paged already
+    sim.at("2026-11-25T12:06")
+    assert escalate_crisis_alerts(cdeps) == 1  # a step naming nobody known is recorded, and pages nobody
+    assert [r.recipient for r in outbox(cdeps, "crisis_escalation")] == ["wangli01"]
+
+
+def test_a_first_step_that_finds_nobody_falls_back_to_the_on_duty_contacts(sim: Simulator, cdeps: Deps) -> None:
+    cdeps.settings = replace(cdeps.settings, crisis=CrisisSettings(steps=("nosuch01",)))
+    sim.as_("zhanghaoran01").say("真的不想活了")
+    assert alerted(cdeps) == set(ADMINS)  # someone must be told: the roster's admins

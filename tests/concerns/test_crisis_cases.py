@@ -115,6 +115,15 @@ def test_typed_acknowledgement_progress_and_closing(phones: Phones) -> None:
     assert "已结案（已送医）" in phones.say(COUNSELOR, "已联系#1")
 
 
+def test_a_case_note_with_crisis_words_opens_no_new_crisis(phones: Phones) -> None:
+    alert(phones)
+    said = phones.say(MENTAL_OFFICE_HEAD, "已联系＃1 本人说昨晚想跳楼，现在情绪稳定，室友陪着")
+    assert said.startswith("已记录：#1 已联系")  # a note on the case, not a staff member's own crisis
+    with phones.deps.sessions() as db:
+        assert [c.number for c in db.scalars(select(Concern))] == [1]
+    assert "#1 已结案：误报" in phones.say(MENTAL_OFFICE_HEAD, "结案#1 误报 她说“不想活了”是气话")
+
+
 def test_an_unacknowledged_alert_escalates_step_by_step_and_stops_at_the_first_ack(phones: Phones) -> None:
     alert(phones)
     assert {r.recipient for r in outbox(phones.deps, "crisis_alert")} == {COUNSELOR, MENTAL_OFFICE_HEAD}
