@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.chat.context import Deps
 from bot.chat.messages import Reply
 from bot.chat.outbox import Outbox
 from bot.concerns.anonymity import sender_label
 from bot.concerns.deadlines import CLOSED_STATUSES, overdue_since, working_hours_between
-from bot.concerns.models import ConcernEscalation
+from bot.concerns.models import ConcernEscalation, CrisisCase
 from bot.concerns.render import ticket_title, when
 from bot.concerns.routing import department_heads, leaders_in_charge, on_duty
 from bot.concerns.senders import sender_of
@@ -38,11 +39,17 @@ def chase_concern_deadlines(deps: Deps) -> int:
     with deps.sessions.begin() as db:
         for school in db.scalars(select(School)):
             outbox = Outbox(db, school, now, default_channel="wecom")
-            tickets = db.scalars(select(Concern).where(Concern.school_id == school.id, Concern.crisis.is_(False),
+            tickets = db.scalars(select(Concern).where(Concern.school_id == school.id, ordinary_or_without_case(),
                                                        Concern.status.not_in(tuple(CLOSED_STATUSES))))
             for concern in tickets:
                 taken += escalate(db, concern, now, deps.settings, outbox)
     return taken
+
+
+def ordinary_or_without_case() -> ColumnElement[bool]:
+    """Select the tickets this job chases: ordinary ones, and a crisis ticket raised before crisis cases existed
+    (migration 0012: it has deadlines and no case, so nothing else would chase it)."""
+    return or_(Concern.crisis.is_(False), ~exists().where(CrisisCase.concern_id == Concern.id))
 
 
 def escalate(db: Session, concern: Concern, now: datetime, settings: Settings, outbox: Outbox) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bot.chat.context import Deps
 from bot.concerns.cases import Cases
+from bot.concerns.deadlines import set_deadlines
 from bot.concerns.models import CrisisCase, CrisisStep
 from bot.config import CrisisSettings
 from bot.store.models import Concern, OutboundMessage, Person
@@ -239,6 +240,21 @@ def test_an_anonymous_sender_stays_anonymous(phones: Phones) -> None:
     phones.deliver()
     [told] = [t for t in texts(phones.inbox(STUDENT)) if "【#1】" in t]
     assert "老师已经在处理" in told
+
+
+def test_a_crisis_ticket_from_before_crisis_cases_is_still_chased(phones: Phones) -> None:
+    alert(phones)
+    with phones.deps.sessions.begin() as db:  # as a ticket raised before migration 0012: deadlines, no case
+        concern = db.scalar(select(Concern))
+        assert concern is not None
+        set_deadlines(concern, concern.created_at, phones.deps.settings)
+        for row in db.scalars(select(CrisisStep)):
+            db.delete(row)
+        db.flush()
+        for case_row in db.scalars(select(CrisisCase)):
+            db.delete(case_row)
+    phones.deps.clock.moment += timedelta(days=10)  # type: ignore[attr-defined]
+    assert chase_concern_deadlines(phones.deps) >= 1
 
 
 def test_a_crisis_case_has_no_ordinary_deadlines_and_its_owner_is_on_the_case(phones: Phones) -> None:
