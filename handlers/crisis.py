@@ -8,17 +8,25 @@ the student of #153, after the alert: "我在5号楼楼顶" -> passed on at once
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.cards.clicks import CardHandler
 from bot.cards.settle import TAPPED
 from bot.chat.context import Context
 from bot.chat.messages import TEXT, Incoming, Reply
 from bot.chat.routing import Route
-from bot.concerns.crisis import REOPEN_WINDOW, pass_on, passed_on_text
-from bot.concerns.crisis_case import ACK, CLOSE, CONTACTED, OUTCOMES, acknowledge, close_case, mark_contacted, may_act
+from bot.concerns.crisis import pass_on, passed_on_text
+from bot.concerns.crisis_case import (
+    ACK,
+    CLOSE,
+    CONTACTED,
+    OUTCOMES,
+    acknowledge,
+    case_of,
+    close_case,
+    mark_contacted,
+    may_act,
+    open_case_of,
+)
 from bot.concerns.models import CrisisCase
-from bot.concerns.senders import raised_by
 from bot.concerns.tickets import find_ticket
 from bot.store.models import Concern, Person
 from bot.terms.roles import STAFF_ROLES, STUDENT
@@ -29,7 +37,7 @@ OUTCOME_LIST = " / ".join(OUTCOMES)
 def _case(ctx: Context, number: int) -> tuple[Concern, CrisisCase] | str:
     """Find a crisis case the sender may act on by its ticket number, or say why not."""
     concern = find_ticket(ctx.db, ctx.school.id, number)
-    case = ctx.db.scalar(select(CrisisCase).where(CrisisCase.concern_id == concern.id)) if concern else None
+    case = case_of(ctx.db, concern) if concern else None
     if concern is None or case is None:
         return f"没有找到危机个案 #{number}，请核对编号。"
     if not may_act(ctx.db, case, concern, ctx.sender, ctx.settings):
@@ -122,24 +130,21 @@ def close(msg: Incoming, ctx: Context) -> Reply:
     return Reply.of(f"#{number} 已结案：{outcome}。谢谢您的及时处置。")
 
 
-def open_case_of(ctx: Context) -> tuple[Concern, CrisisCase] | None:
-    """The sender's own crisis case still open from the last day, if any."""
-    row = ctx.db.execute(
-        select(Concern, CrisisCase).join(CrisisCase, CrisisCase.concern_id == Concern.id)
-        .where(raised_by(ctx.db, ctx.sender), CrisisCase.state != "closed",
-               Concern.created_at >= ctx.now - REOPEN_WINDOW)
-        .order_by(Concern.id.desc()).limit(1)).first()
-    return (row[0], row[1]) if row is not None else None
+def sender_case(ctx: Context) -> tuple[Concern, CrisisCase] | None:
+    """The sender's open crisis case (looked up once per message: the route's test and its handler share it)."""
+    if "open_case" not in ctx.extras:
+        ctx.extras["open_case"] = open_case_of(ctx.db, ctx.sender, ctx.now)
+    return ctx.extras["open_case"]  # type: ignore[no-any-return]
 
 
 def has_open_case(msg: Incoming, ctx: Context) -> bool:
     """A student's text while their crisis case is open: it belongs to the case."""
-    return msg.kind == TEXT and bool(msg.text.strip()) and STUDENT in ctx.roles and open_case_of(ctx) is not None
+    return msg.kind == TEXT and bool(msg.text.strip()) and STUDENT in ctx.roles and sender_case(ctx) is not None
 
 
 def to_case(msg: Incoming, ctx: Context) -> Reply:
     """Pass what the student wrote to whoever is on their case, at once."""
-    found = open_case_of(ctx)
+    found = sender_case(ctx)
     assert found is not None
     concern, case = found
     pass_on(ctx, case, concern, msg.text.strip())

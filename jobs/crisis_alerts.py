@@ -52,13 +52,13 @@ def escalate_case(db: Session, case: CrisisCase, now: datetime, settings: Settin
     concern = db.get(Concern, case.concern_id)
     assert concern is not None
     done = set(db.scalars(select(CrisisStep.step).where(CrisisStep.case_id == case.id)))
+    text = alert_text(concern, sender_of(db, concern), concern.text, ())
     sent = 0
     for step in range(1, len(settings.crisis.steps)):
         if step_due(case, step, settings) > now:
             break
         if step in done:
             continue
-        text = alert_text(concern, sender_of(db, concern), concern.text, ())
         if send_step(db, outbox, case, concern, step, now, settings, alert_card(case, concern, text, step, settings),
                      channel=staff_channel(concern.channel)) is not None:
             sent += 1

@@ -17,26 +17,21 @@ student's counselor and the hotline in the answer: see `watch_notice`.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import select
-
 from bot.chat.context import Context
 from bot.chat.messages import Reply
 from bot.concerns.anonymity import REVEAL_NOTICE, sender_label
 from bot.concerns.answers import staff_channel
-from bot.concerns.crisis_case import alert_card, case_of, open_case
+from bot.concerns.crisis_case import alert_card, open_case, open_case_of
 from bot.concerns.crisis_chain import alerted_people, send_step
 from bot.concerns.history import add_history
 from bot.concerns.models import CrisisCase
 from bot.concerns.routing import Routing, counselor_of, crisis_counselors, office_for, office_head
-from bot.concerns.senders import raised_by, set_sender
+from bot.concerns.senders import set_sender
 from bot.concerns.tickets import create_ticket
 from bot.store.audit import record
 from bot.store.models import Concern, Person
 from bot.terms.roles import STUDENT
 
-REOPEN_WINDOW = timedelta(hours=24)  # further crisis messages within a day join the same ticket
 EMERGENCY_NUMBERS = "报警 110 · 火警 119 · 急救 120"
 # What the alert calls each signal family (bot/parse/crisis.py) and the model.
 SIGNAL_ZH = {
@@ -95,13 +90,9 @@ def support_text(ctx: Context, concern: Concern, kind: str = "self") -> str:
 def handle_crisis(ctx: Context, text: str, anonymous: bool, category: str = "mental",
                   signals: tuple[str, ...] = ()) -> Reply:
     """Open (or add to) a crisis case, page its first step now, and answer with the words that fit who wrote."""
-    concern = ctx.db.scalar(
-        select(Concern).where(raised_by(ctx.db, ctx.sender), Concern.crisis.is_(True),
-                              Concern.status != "resolved", Concern.created_at >= ctx.now - REOPEN_WINDOW)
-        .order_by(Concern.id.desc()).limit(1)
-    )
-    case = case_of(ctx.db, concern) if concern is not None else None
-    if concern is not None and case is not None:  # the case is open: this joins it
+    found = open_case_of(ctx.db, ctx.sender, ctx.now)
+    if found is not None:  # the case is open: this joins it
+        concern, case = found
         if anonymous and not concern.anonymous:
             concern.anonymous = True
             set_sender(ctx.db, concern, ctx.sender)

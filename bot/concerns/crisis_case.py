@@ -10,7 +10,7 @@ and the student reads "【#153】计算机与信息工程学院王丽老师已�
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from bot.concerns.crisis_chain import alerted_people
 from bot.concerns.feedback import FALSE_ALARM, add_feedback
 from bot.concerns.history import add_history
 from bot.concerns.models import CrisisCase
-from bot.concerns.senders import sender_of
+from bot.concerns.senders import raised_by, sender_of
 from bot.config import Settings
 from bot.store.audit import record
 from bot.store.models import Concern, Person
@@ -35,6 +35,7 @@ OUTCOMES = ("已联系本人", "已到现场", "已送医", "家长已知情", F
 ACK = re.compile(r"^\s*(?:接手|认领|我来处理)\s*[#＃]\s*(\d{1,7})\s*$")
 CONTACTED = re.compile(r"^\s*已联系\s*[#＃]\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
 CLOSE = re.compile(r"^\s*结案\s*[#＃]\s*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
+REOPEN_WINDOW = timedelta(hours=24)  # what the writer sends within a day of the alert joins the case
 STATE_ZH = {"alerted": "待认领", "acknowledged": "已认领", "contacted": "已联系", "closed": "已结案"}
 KIND_ZH = {"self": "本人求助", "other": "他人转述", "emergency": "紧急事件"}
 
@@ -52,6 +53,16 @@ def case_subject(case: CrisisCase) -> str:
 def case_of(db: Session, concern: Concern) -> CrisisCase | None:
     """Return a crisis ticket's case, or None (an ordinary ticket, or one raised before cases existed)."""
     return db.scalar(select(CrisisCase).where(CrisisCase.concern_id == concern.id))
+
+
+def open_case_of(db: Session, sender: Person, now: datetime) -> tuple[Concern, CrisisCase] | None:
+    """Return the sender's own crisis case still open from the last day, with its ticket, if any: what they
+    write next joins it."""
+    row = db.execute(
+        select(Concern, CrisisCase).join(CrisisCase, CrisisCase.concern_id == Concern.id)
+        .where(raised_by(db, sender), CrisisCase.state != "closed", Concern.created_at >= now - REOPEN_WINDOW)
+        .order_by(Concern.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def open_case(db: Session, concern: Concern, kind: str, now: datetime) -> CrisisCase:

@@ -7,7 +7,7 @@ finds nobody at all does it fall back to the on-duty contacts (the roster's admi
 From `[crisis] call_from_step` on, a configured SMS / voice gateway also reaches those with a phone number
 (bot/channels/phone.py).
 
-Example: `step_people(db, concern, 1, settings)` -> [石志刚] for a 计科2101 student (no 学工负责人 of the
+Example: `step_people(db, case, concern, 1, settings)` -> [石志刚] for a 计科2101 student (no 学工负责人 of the
 college itself in the roster: the school's student-affairs heads).
 """
 
@@ -58,15 +58,12 @@ def _target(db: Session, school: School, concern: Concern, sender: Person | None
     return people_by_userid(db, school, [target])
 
 
-def step_people(db: Session, concern: Concern, step: int, settings: Settings) -> list[Person]:
+def step_people(db: Session, case: CrisisCase, concern: Concern, step: int, settings: Settings) -> list[Person]:
     """Return the people a step pages, in order, without the sender and without anyone paged before."""
     school = db.get(School, concern.school_id)
     assert school is not None
     sender = sender_of(db, concern)
-    earlier: set[str] = set()
-    for k in range(step):
-        earlier |= {p.userid for t in settings.crisis.steps[k].split()
-                    for p in _target(db, school, concern, sender, t, settings)}
+    earlier = set(alerted_people(db, case))
     people: dict[int, Person] = {}
     for target in settings.crisis.steps[step].split():
         for person in _target(db, school, concern, sender, target, settings):
@@ -87,7 +84,7 @@ def send_step(db: Session, outbox: Outbox, case: CrisisCase, concern: Concern, s
               settings: Settings, alert: Reply, channel: str = "wecom") -> list[str] | None:
     """Send one step of the chain once: record it (the unique row decides) and queue its alerts as urgent
     rows with dedupe keys. Return the userids paged, or None when the step was sent already."""
-    people = step_people(db, concern, step, settings)
+    people = step_people(db, case, concern, step, settings)
     try:
         with db.begin_nested():  # a concurrent scheduler, or a restart that finds the row, loses here
             db.add(CrisisStep(case_id=case.id, step=step, at=now, recipients=[p.userid for p in people]))

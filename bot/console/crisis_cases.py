@@ -20,7 +20,16 @@ from werkzeug.wrappers import Response
 
 from bot.chat.outbox import Outbox
 from bot.concerns.cases import Cases
-from bot.concerns.crisis_case import KIND_ZH, OUTCOMES, STATE_ZH, acknowledge, close_case, mark_contacted, may_act
+from bot.concerns.crisis_case import (
+    KIND_ZH,
+    OUTCOMES,
+    STATE_ZH,
+    acknowledge,
+    case_of,
+    close_case,
+    mark_contacted,
+    may_act,
+)
 from bot.concerns.models import CrisisCase
 from bot.console.access import visible_or_403
 from bot.console.audit_log import write_audit
@@ -32,7 +41,7 @@ MAX_NOTE = 200
 
 def case_panel(db: Session, concern: Concern) -> dict[str, Any] | None:
     """What the concern page shows of its crisis case, and whether the viewer may move it; None if none."""
-    case = db.scalar(select(CrisisCase).where(CrisisCase.concern_id == concern.id))
+    case = case_of(db, concern)
     if case is None:
         return None
     ids = {i for i in (case.acknowledged_by, case.contacted_by, case.closed_by) if i}
@@ -48,7 +57,7 @@ def act(concern_id: int) -> Response:
     db = g.db
     concern: Concern = visible_or_403(db, Concern, concern_id, g.scope.concerns())
     back = redirect(url_for("console.concern", concern_id=concern.id))
-    case = db.scalar(select(CrisisCase).where(CrisisCase.concern_id == concern.id))
+    case = case_of(db, concern)
     me = db.get(Person, g.viewer.person_id) if g.viewer.person_id else None
     action, outcome = request.form.get("action", ""), request.form.get("outcome", "")
     note = request.form.get("note", "").strip()[:MAX_NOTE]
