@@ -30,6 +30,8 @@ from bot.parse.text import normalise
         "药我都攒够了",
         "囤了一抽屉的安定",
         "实验楼天台我踩过点了 门是开着的",
+        "一直在搜什么办法走得没有痛苦",
+        "想找个无痛的结束方式",
         "窗户缝都拿胶带贴好了 就差点炭",
         "我想悄无声息地消失",
         "债都还完了 终于可以安心离开了",
@@ -76,6 +78,7 @@ def test_a_denied_or_past_and_resolved_wish_is_watch(text: str) -> None:
         "天台的门开着 想上去晒被子 可以吗",
         "这学期的作业终于可以安心交了",
         "拿吹风机烫头发 把宿舍跳闸了",
+        "有没有什么方法拔牙不痛 校医院能做吗",
     ],
 )
 def test_look_alikes_of_the_new_signals_are_not_a_crisis(text: str) -> None:
