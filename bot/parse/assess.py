@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parse.concerns import category_scores
+from bot.parse.concerns import request_scores
 from bot.parse.crisis import SAFETY_FAMILIES, Signal, framed, quiets_model, read
 from bot.parse.model import Model, load_model
 from bot.parse.text import normalise, strip_noise
@@ -105,7 +105,7 @@ def concern_category(t: str, found: Assessment) -> str:
 def learned_category(t: str, model: Model | None = None) -> str:
     """Return the learned category with the keyword rules' shares added where they fire."""
     ranked = (model or load_model()).category_scores(t)
-    rules = category_scores(t)
+    rules = request_scores(t)
     total = sum(rules.values())
     if not total and max(ranked.values()) < UNSURE:  # "我要反映问题": nothing yet says what is to be fixed
         return "other"

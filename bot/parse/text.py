@@ -34,12 +34,14 @@ _DISGUISES: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])bu ?xiang ?huo(?: ?le)?(?![a-z])|(?<![a-z])don'?t want to live(?![a-z])", "不想活了"),
     (r"(?<![a-z])qing ?sheng(?![a-z])", "轻生"),
     (r"(?<![a-z])end (?:my life|it all)(?![a-z])", "结束生命"),
-    (r"(?<![a-z])(?:self[- ]harm|cutting myself)(?![a-z])", "自残"),
+    (r"(?<![a-z])(?:self[- ]harm|cutting (?:myself|again)|(?:been|keep|kept|started) cutting)(?![a-z])", "自残"),
+    (r"(?<![a-z])(?:won'?t|can'?t|doesn'?t|will not|cannot) stop (?:the )?bleeding(?![a-z])", "血止不住"),
+    (r"轻身(?=的?(?:念头|想法|冲动))", "轻生"),  # the homophone typo, only where it names a thought
     (r"(?<=[想要])噶|噶(?=了)", "死"),
     (r"🔪", "刀"), (r"💊", "药"), (r"⚰\ufe0f?|🪦", "死"),
 )
 # Every disguise holds one of these characters: a cheap scan spares the full pattern on most messages.
-_DISGUISE_HINT = re.compile("[a-z紫鲨沙刹噶\U0001F52A\U0001F48A\u26B0\U0001FAA6]")
+_DISGUISE_HINT = re.compile("[a-z紫鲨沙刹噶身\U0001F52A\U0001F48A\u26B0\U0001FAA6]")
 _DISGUISE = re.compile("|".join(f"(?P<d{i}>{pattern})" for i, (pattern, _) in enumerate(_DISGUISES)))
 
 
