@@ -53,6 +53,8 @@ _CONTACT_VERB = re.compile(
     r"去|到|走访|看望|探望|慰问|参加|出席|听了|听课|旁听|讲了|讲授|主讲|授课|上了|开了|召开|举办|组织了|和|跟|与|同|约|谈|聊|见|陪"
     r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与|回答|回复|答疑|解答|发了|问了"
 )
+# A problem passed on from students (学生反映…, 有同学说…): a concern when it asks for a fix and the sender did nothing.
+_RELAYED = re.compile(r"^(?:据|听)?(?:有|不少|很多|部分|个别|一些)?(?:学生|同学)们?(?:反映|反应|说|提出|提到|投诉|抱怨|表示)")
 # A leader's report asks for something only when it requests or questions outright.
 _ASKS = re.compile(r"[?？]|吗|呢|怎么|为什么|为啥|咋|能否|能不能|可否|是否")
 # What a counselor or teacher did themselves, when they report a contact rather than raise a concern.
@@ -214,6 +216,8 @@ def _reports_contact(t: str, roles: frozenset[str]) -> bool:
     a counselor or teacher reports only their own visit, with no sign of a problem raised.
     """
     if roles & LEADER_ROLES:
+        if _RELAYED.match(t) and _REQUEST.search(t) and "我" not in t:
+            return False  # the contact words belong to the students' account (…没地方吃饭 建议延长营业时间)
         return not ((_REQUEST.search(t) or _ASKS.search(t)) and not _CONTACT_VERB.search(t))
     if (_REQUEST.search(t) or _CONCERN_CUE.search(t)) and not _CONTACT_VERB.search(t):
         return False

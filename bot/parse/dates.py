@@ -15,9 +15,9 @@ from bot.parse.numerals import to_int
 
 _WD = r"[一二三四五六日天七1-7]"
 _D = r"(?:[12][0-9]|3[01]|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|廿[一二三四五六七八九]?|[一二三四五六七八九])"
-_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|正)"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|正|元)"
 _NOT_A_DAY = (
-    r"(?!\s*(?:楼|院|馆|床|门|线|厅|宿舍|公寓|食堂|餐厅|教学|实验|窗口|场|房|室|桌|台|机|柜|车|口|区"
+    r"(?!\s*(?:学生|男生|女生|研究生|本科生|留学生|博士生|教工|新|老)?(?:楼|院|馆|床|门|线|厅|宿舍|公寓|食堂|餐厅|教学|实验|窗口|场|房|室|桌|台|机|柜|车|口|区"
     r"|堂|栋|单元|位|包厢|会议|教室|寝|地铁|选手|球员|工单|问题|反映|样))"
 )
 _DECIMAL_TAIL = r"(?!\d|\.\d|\s*(?:小时|个|天|分|倍|万|元|块|%|h|k|公里|米|岁|亿|斤|折|版|寸|g|级))"
@@ -190,8 +190,8 @@ def _digit_weekday(char: str) -> int:
 
 
 def _month(text: str) -> int | None:
-    """Read a month numeral, with 正月 as January."""
-    return 1 if text == "正" else to_int(text)
+    """Read a month numeral, with 正月 and 元月 as January."""
+    return 1 if text in ("正", "元") else to_int(text)
 
 
 def _make(year: int | None, month: int | None, day: int | None) -> date | None:

@@ -13,7 +13,7 @@ from bot.parse.pinyin import usual_key
 from bot.parse.text import is_cjk
 
 # A two-character name must stand between these (or non-Chinese characters) to count: 顾敏 is no name in 照顾敏感.
-_LEFT_OK = frozenset("和跟与同找约听陪及请让给对向带把被是了到去由叫位名等以见访望问谈看为帮替喊在并、加取也都"
+_LEFT_OK = frozenset("和跟与同找约听陪及请让给对向带把被是了到去由叫位名等以见访望问谈看为帮替喊在并、加取也都排嘱托"
                      "处部院科室办组员师授长记任")
 _RIGHT_OK = frozenset(
     "、和跟与及等两二三四五的说聊谈面座交沟见约一了在进到去他她们是也都共这那就还又俩老辅导教讲书院校部处主馆同科博师"

@@ -80,7 +80,7 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "dorm",
         re.compile(
             r"宿舍|寝室|公寓|学生社区|查寝|走寝|楼栋|书院|舍区|生活区|宿管"
-            r"|(?<![教学实验办公行政综合科研图书])[0-9一二三四五六七八九十]+号楼(?![0-9]*(?:会议室|办公室|报告厅|教室))"
+            r"|(?<![教学实验办公行政综合科研图书])[0-9一二三四五六七八九十]+号(?:学生|男生|女生|研究生|留学生)?楼(?![0-9]*(?:会议室|办公室|报告厅|教室))"
             r"|[a-z][0-9]+栋"
         ),
     ),
@@ -89,6 +89,7 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"课堂|听课|随堂|教室|上课|课间|听了?.{0,10}课(?!程|题|表|件)|的课(?!程|题|表|件)|节课|第[\d一二三四五六七八九十、,-]+节|听了?[^,.;:!?、。\s]{0,8}\d{4}的"
             r"|听了?[一两几]?节|实验课|专业课|公开课|评课|巡课|查课|督导|晚自习|讲课"
+            r"|(?<![给讲])上[^,.;:!?、。\s]{0,6}?课(?!程|题|表|件|外)"  # 看学生上速写课: a class in session
         ),
     ),
     (
@@ -118,14 +119,17 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "activity",
         re.compile(
-            r"活动|赛|节目|展|晚会|演练|大会|打球|篮球|足球|羽毛球|乒乓球|排球|跑步|夜跑|晨跑|长跑|跑操|早操|健身|锻炼|运动|健步走|献血"
+            r"活动|(?<!备)赛|节目|展|晚会|演练|大会|打球|篮球|足球|羽毛球|乒乓球|排球|跑步|夜跑|晨跑|长跑|跑操|早操|健身|锻炼|运动|健步走|献血"
+            r"|拳(?!头)|太极|八段锦|广播操|健美操|瑜伽|游泳|滑冰|轮滑|骑行|登山|爬山|徒步|跳绳|踢毽"
         ),
     ),
     ("other", re.compile(r"操场|体育馆|工作室|创新|实训|现场|企业|公司")),
 )
 # With students and no venue word: a talk proper (接待, 谈心) is a talk wherever it was held; a chat at a place
 # the sender went to (在机房 看学生备赛 聊了半小时) is a visit to that place.
-_TALK_PROPER = re.compile(r"面对面|听取|接待|谈心|谈话|面谈|约谈|答疑|咨询|接见|会见|访谈|辅导(?!员)")
+_TALK_PROPER = re.compile(
+    r"面对面|听取|接待|谈心|谈话|面谈|约谈|答疑|咨询|接见|会见|访谈|辅导(?!员)|开了?个?小?会|开会|碰了?个?头"
+)
 _CHAT = re.compile(r"聊天|聊了|聊聊|交流|沟通|谈了|见面|谈|聊|唠|拉家常|问了")
 _SOME_PLACE = re.compile(
     r"(?:在|去|到|进|走进|来到)了?趟?[^\s,.;:!?、。]{0,8}?(?:机房|房|馆|厅|站|园|场|基地|中心|楼)(?![^\s,.;:!?、。]{0,2}(?:的课|开会))"
@@ -189,10 +193,10 @@ def classify_contact(
     if venue is not None:
         return Contact("face_to_face", venue)
     if _STUDENTS.search(text):
+        if _TALK_PROPER.search(text):
+            return Contact("face_to_face", "talk")  # 和校报学生编辑开会: a meeting, whoever the students are
         if _TOGETHER.search(text) or _DOING_WITH_STUDENTS.search(text):
             return Contact("face_to_face", "activity")  # 和同学们一起包饺子 / 一起去烈士陵园
-        if _TALK_PROPER.search(text):
-            return Contact("face_to_face", "talk")
         if _SOME_PLACE.search(text):
             return Contact("face_to_face", "other")
         if _CHAT.search(text):
