@@ -92,8 +92,11 @@ def _blank_plans(text: str, today: date, mentions: tuple[Mention, ...], classify
 
 def _second_contact(text: str, dates: list[DateHit], mentions: tuple[Mention, ...], classify: Classify) -> int:
     """Return where a second, separate contact begins (上午…一线 / 下午约谈了…), or the end of the text."""
-    starts = {hit.start for hit in dates} | {m.start() for m in _PART_OF_DAY.finditer(text)}
-    strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | {m.start() for m in _AGAIN.finditer(text)}
+    parts = {m.start() for m in _PART_OF_DAY.finditer(text)}
+    starts = {hit.start for hit in dates} | parts
+    # a second part of the day begins a contact even unpunctuated (上午听课下午查寝)
+    later_parts = {at for at in parts if at > min(parts)}
+    strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | later_parts | {m.start() for m in _AGAIN.finditer(text)}
     weak = {m.start() for m in _THEN.finditer(text)} - strong
     timed = sorted(starts)
     for at in sorted(a for a in strong | weak if a > 0):

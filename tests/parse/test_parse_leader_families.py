@@ -287,6 +287,8 @@ COMMANDS_IN_OTHER_WORDS: list[Case] = [
     ("fengxuesong01", "这几天别发提醒了", {"intent": "snooze"}),
     ("xuehong01", "先别给我推送提醒", {"intent": "snooze"}),
     ("gumin01", "不要再发提醒 下周回来", {"intent": "snooze"}),
+    ("xiongbin01", "下周在外地学习 暂停一下提醒", {"intent": "snooze"}),
+    ("wanchun01", "先停几天提醒", {"intent": "snooze"}),
     ("maojianxin01", "这个机器人能记录哪些事", {"intent": "help"}),
     ("shiwen01", "可以登记什么", {"intent": "help"}),
     ("jiangtao01", "你能报啥", {"intent": "help"}),
@@ -298,6 +300,35 @@ A_PROBLEM_PASSED_ON: list[Case] = [
     ("wanchun01", "不少学生反映图书馆座位不够 能否延长开放时间", {"intent": "concern"}),
     ("zhouhaitao01", "学生反映宿舍漏水 我去看了看 请后勤尽快维修", {"kind": "face_to_face"}),
     ("sunguoqiang01", "去北区食堂 学生反映菜价贵 建议调整", {"kind": "face_to_face", "venue": "canteen"}),
+]
+
+# 上周的周二, 这周的星期一: the week word written twice.
+WEEK_WORD_WRITTEN_TWICE: list[Case] = [
+    ("cuiguilan01", "上周的周二去经管学院宿舍看了看", {"date": "2026-11-17"}),
+    ("yanfeng01", "这周的星期一和陈静谈心", {"date": "2026-11-23", "kind": "mentee_talk"}),
+    ("taoyong01", "上个礼拜的礼拜五陪学生打排球", {"date": "2026-11-20", "venue": "activity"}),
+]
+# 和X一起听/看: the counselor came along to a class or a show that was not theirs.
+CAME_ALONG_TO_LISTEN_OR_WATCH: list[Case] = [
+    ("gumin01", "跟何俊一起听了一节英语课", {"kind": "face_to_face", "venue": "classroom", "counterparts": ["hejun01"]}),
+    ("sunlixin01", "和陈静一起旁听了一节机械制图课", {"kind": "face_to_face", "venue": "classroom", "counterparts": ["chenjing01"]}),
+    ("xuehong01", "和王丽一起看了学生的合唱比赛", {"kind": "face_to_face", "venue": "activity", "counterparts": ["wangli01"]}),
+]
+# Study sessions and graduate ideology courses, by their own names.
+STUDY_SESSIONS_AND_GRADUATE_COURSES: list[Case] = [
+    ("chenweidong01", "去看了看法学院的晚自修", {"kind": "face_to_face", "venue": "classroom"}),
+    ("jinyu01", "早上去看了新生早读", {"kind": "face_to_face", "venue": "classroom"}),
+    ("houjianhua01", "给研究生讲自然辩证法概论", {"kind": "ideology_lecture"}),
+    ("duanwenjie01", "上了一次马克思主义与社会科学方法论", {"kind": "ideology_lecture"}),
+    ("zhaojianguo01", "听了张明华的新时代中国特色社会主义理论与实践课", {"kind": "mentee_activity", "counterparts": ["zhangminghua01"]}),
+]
+# 寝室 misspelt as a homophone; a second part of the day begins a second contact even with no punctuation.
+DORM_TYPOS_AND_UNPUNCTUATED_DAYS: list[Case] = [
+    ("luweiping01", "去女生寝事走访", {"venue": "dorm"}),
+    ("yanfeng01", "晚上到研究生寝是看了看", {"venue": "dorm"}),
+    ("gumin01", "上午听课下午查寝", {"venue": "classroom"}),
+    ("sunlixin01", "早上去食堂吃饭晚上去宿舍转了转", {"venue": "canteen"}),
+    ("xuehong01", "中午和学生吃饭下午和王丽谈心", {"venue": "canteen", "counterparts": ["wangli01"]}),
 ]
 
 
@@ -358,3 +389,23 @@ def test_january_written_as_yuanyue(run: Run) -> None:
     check(run, "xuehong01", "元月2号去计算机学院宿舍", {"date": "2027-01-02"}, today=today)
     check(run, "zhonghua01", "元月十五日和郭佳谈心", {"date": "2027-01-15", "kind": "mentee_talk"}, today=today)
     check(run, "sunlixin01", "元月8日 食堂 陪学生吃饭", {"date": "2027-01-08", "venue": "canteen"}, today=today)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), WEEK_WORD_WRITTEN_TWICE)
+def test_the_week_word_written_twice(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CAME_ALONG_TO_LISTEN_OR_WATCH)
+def test_a_counselor_who_listened_or_watched_along(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), STUDY_SESSIONS_AND_GRADUATE_COURSES)
+def test_study_sessions_and_graduate_ideology_courses(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), DORM_TYPOS_AND_UNPUNCTUATED_DAYS)
+def test_dorm_typos_and_unpunctuated_parts_of_the_day(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
