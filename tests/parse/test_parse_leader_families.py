@@ -331,6 +331,34 @@ DORM_TYPOS_AND_UNPUNCTUATED_DAYS: list[Case] = [
     ("xuehong01", "中午和学生吃饭下午和王丽谈心", {"venue": "canteen", "counterparts": ["wangli01"]}),
 ]
 
+# A sport ground names sport done there; a chat with students somewhere is still a talk (和学生在招就处聊就业).
+SPORT_GROUNDS_AND_TALKS_AT_A_PLACE: list[Case] = [
+    ("taoyong01", "晚上跟学生在操场跑了5公里", {"venue": "activity"}),
+    ("xiongbin01", "在田径场和新生走了几圈", {"venue": "activity"}),
+    ("maojianxin01", "和九个毕业班学生在招就处聊就业", {"venue": "talk", "students": 9}),
+    ("wangjie01", "跟学生们在办公室聊了聊考研", {"venue": "talk"}),
+]
+# 看望住院的学生: someone else's absence is no snooze; the sender's own still is.
+SOMEONE_ELSES_ABSENCE: list[Case] = [
+    ("changqing01", "到校医院看望住院的学生", {"kind": "face_to_face", "venue": "other"}),
+    ("yanfeng01", "去宿舍慰问请假的同学", {"kind": "face_to_face", "venue": "dorm"}),
+    ("fangxiaoguang01", "出差到12月18日", {"intent": "snooze"}),
+    ("yanfeng01", "这周住院 到周五", {"intent": "snooze"}),
+]
+# Students named by a kind ending in 生 (学困生, 交换生, 特困生).
+STUDENTS_BY_THEIR_KIND: list[Case] = [
+    ("wangjie01", "约见了6名学困生", {"venue": "talk", "students": 6}),
+    ("zouguodong01", "和3个交换生聊了聊", {"venue": "talk", "students": 3}),
+    ("xiayu01", "看望两名特困生", {"venue": "other", "students": 2}),
+]
+MORE_COMMANDS_IN_OTHER_WORDS: list[Case] = [
+    ("wuzhiqiang01", "不要再催了 周五前补上", {"intent": "snooze"}),
+    ("gumin01", "先别催", {"intent": "snooze"}),
+    ("houjianhua01", "这个能记录网上的联系吗", {"intent": "help"}),
+    ("yanfeng01", "可以登记线上谈话吗", {"intent": "help"}),
+    ("lisiqi01", "可以报名吗", {"intent": "concern"}),
+]
+
 
 @pytest.mark.parametrize(("sender", "text", "expect"), BUILDING_NUMBER_WITH_A_MODIFIER)
 def test_a_numbered_building_with_a_modifier_is_no_date(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
@@ -408,4 +436,24 @@ def test_study_sessions_and_graduate_ideology_courses(run: Run, sender: str, tex
 
 @pytest.mark.parametrize(("sender", "text", "expect"), DORM_TYPOS_AND_UNPUNCTUATED_DAYS)
 def test_dorm_typos_and_unpunctuated_parts_of_the_day(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SPORT_GROUNDS_AND_TALKS_AT_A_PLACE)
+def test_sport_grounds_and_talks_at_a_place(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SOMEONE_ELSES_ABSENCE)
+def test_someone_elses_absence_is_no_snooze(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), STUDENTS_BY_THEIR_KIND)
+def test_students_named_by_their_kind(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), MORE_COMMANDS_IN_OTHER_WORDS)
+def test_more_commands_in_other_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
     check(run, sender, text, expect)
