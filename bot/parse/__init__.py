@@ -8,6 +8,7 @@ The contract (docs/parse-contract.md) fixes the JSON fields; the rest serves the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -19,6 +20,7 @@ from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
 from bot.parse.episodes import main_episode
 from bot.parse.intents import (
+    asks_about_everyone,
     asks_about_own_mentees,
     asks_for_figures,
     asks_own_standing,
@@ -70,6 +72,8 @@ _CONCERN_CUE = re.compile(
 )
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 _CLAUSE = re.compile(r"[\s,，。.!?;；]+")
+# A contact that did not take place: 本来要去宿舍的 结果没去成.
+_CALLED_OFF = re.compile(r"(?:没|未)能?(?:去|来|走|办|开|谈|见)成|没能(?:去|来|成行)|未能成行|没成行|泡汤|去不成")
 
 
 def parse(text: str, sender: str, today: date, people: People) -> Parsed:
@@ -151,7 +155,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
         return Parsed(command) if command != "snooze" else _snooze(t, today)
     if episode.planned:
         return _concern(t, sender, people, names=names) if _REQUEST.search(t) else Parsed("unknown")
-    if contact is not None and _reports_contact(t, roles):
+    if contact is not None and _reports_contact(t, roles) and not _called_off(t, classify):
         hit = contact_date(episode.dates, today)
         half_days = count_half_days(episode.text)
         return Parsed(
@@ -175,6 +179,12 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     return Parsed("unknown")
 
 
+def _called_off(t: str, classify: Callable[[str, tuple[Mention, ...]], Contact | None]) -> bool:
+    """Tell whether the contact was called off (没去成) with no other contact reported after it."""
+    off = _CALLED_OFF.search(t)
+    return off is not None and classify(t[off.end() :], ()) is None
+
+
 def _staff_command(t: str, roles: frozenset[str], contact: Contact | None) -> str | None:
     """Return snooze, digest or progress when a staff message asks for one, else None.
 
@@ -185,7 +195,8 @@ def _staff_command(t: str, roles: frozenset[str], contact: Contact | None) -> st
     if is_snooze(t, contact is not None and not short):
         return "snooze"
     if "admin" in roles:
-        return "progress" if "我" in t and is_progress(t) else "digest" if asks_for_figures(t) else None
+        own = "我" in t and is_progress(t) and not asks_about_everyone(t)
+        return "progress" if own else "digest" if asks_for_figures(t) else None
     if asks_who_is_behind(t):
         return "progress" if asks_about_own_mentees(t) else "digest"
     if is_progress(t) and (contact is None or short or asks_own_standing(t)):

@@ -33,7 +33,7 @@ _THEN = re.compile(r"然后|接着|随后|后来")
 # A verb of contact, for both halves of a split (到课 is an attendance, not a visit).
 _ACTION = re.compile(
     r"去|到(?!课)|走访|看望|探望|慰问|听|旁听|约谈|约|谈|聊|见|参加|出席|陪|吃|进|查寝|值守|接待|交流|座谈|指导|主持|讲|上了"
-    r"|开了|组织|找|面谈|碰|转了|坐了|巡查|检查"
+    r"|开了|组织|找|面谈|碰|沟通|转了|坐了|巡查|检查"
 )
 
 # Making an appointment (约了王老师, 约好了) is no contact by itself.

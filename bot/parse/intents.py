@@ -49,6 +49,8 @@ _OWN_MENTEES = re.compile(r"(?:谁|哪些|哪几|几位|几个)(?:个|位)?(?:�
 _FIGURES = re.compile(
     r"统计|汇总|报表|总表|导出|名单|排名|排行|通报|进度|情况|完成|达标|一线时间|多少|几个|几位|哪些|哪几|谁|周报|月报|数据"
 )
+# Everyone, not the sender: an admin's "给我看下各学院情况" asks for the digest.
+_EVERYONE = re.compile(r"各(?:个|位)?(?:学院|单位|部门|院系|领导|老师)|全校|全体|大家|所有(?:人|学院|单位|领导)|每个(?:学院|人|单位)|哪些|哪几|谁")
 # A question about the sender's own standing, even when it names a contact (参加辅导员的活动够了没).
 _OWN_STANDING = re.compile(
     r"够了?没|够不够|够了?[吗吧么]|还差|算上了?(?:吗|没)|算进去了?(?:吗|没)|算不算|记上了?(?:吗|没)|记进去了?(?:吗|没)|录上了?(?:吗|没)|计入了?(?:吗|没)"
@@ -69,7 +71,8 @@ _PROGRESS = re.compile(
 _SNOOZE = re.compile(
     r"(?:别|不要|不用|勿|暂停|停止|停|先别|先不要|不必|免|关闭|关掉|取消|晚点|稍后|过几天|推迟|延后|延迟|暂缓|回来|之后|以后|后|再)\s*(?:再)?\s*"
     r"(?:一下|一阵子?|几天|一段时间)?\s*(?:给我|跟我)?\s*(?:发|推送?)?\s*提醒"  # 别发提醒了, 暂停一下提醒, 不要再给我推送提醒
-    r"|提醒.{0,4}(?:暂停|停一下|推迟|延后|晚点|关掉|先停|往后|推一推|推推|推后|缓一缓|缓缓)|(?:后|以后|之后|回来|回校|下周|下个?月|过几天|过两天|改天|忙完|开完会|完了?|明天|后天|下次|回头|过阵子|过段时间)再说|(?:别|不要|不用|先别|勿)再?催|免打扰|勿扰|暂停推送|别发了|不要发了|先别发|不用发"
+    r"|提醒.{0,4}(?:暂停|停一下|推迟|延后|晚点|关掉|先停|往后|推一推|推推|推后|缓一缓|缓缓)|(?:后|以后|之后|回来|回校|下个?(?:周|星期|礼拜)[一二三四五六日天1-7]?|下个?月|月底|月初|周末|过几天|过两天|改天|忙完|开完会|完了?|明天|后天|下次|回头|过阵子|过段时间"
+    r"|[0-9一二三四五六七八九十]{1,3}(?:号|日))再说|(?:别|不要|不用|先别|勿)再?催|免打扰|勿扰|暂停推送|别发了|不要发了|先别发|不用发"
 )
 _ABSENCE = re.compile(
     r"出差|休假|请假|年假|病假|探亲|住院|外出|出国|出访|挂职|培训|开会|不在学校|不在校|在外地|外地|封闭"
@@ -135,6 +138,11 @@ def asks_who_is_behind(text: str) -> bool:
 def asks_about_own_mentees(text: str) -> bool:
     """Tell whether "who has not..." asks about the sender's own counselors/teachers (还有哪几个老师没约谈)."""
     return bool(_OWN_MENTEES.search(text))
+
+
+def asks_about_everyone(text: str) -> bool:
+    """Tell whether a message asks about everyone rather than the sender (各学院情况, 大家的进度, 谁还没…)."""
+    return bool(_EVERYONE.search(text))
 
 
 def asks_for_figures(text: str) -> bool:

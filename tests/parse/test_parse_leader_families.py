@@ -359,6 +359,27 @@ MORE_COMMANDS_IN_OTHER_WORDS: list[Case] = [
     ("lisiqi01", "可以报名吗", {"intent": "concern"}),
 ]
 
+# A contact that did not take place (没去成) is nothing to record, unless another follows it.
+CALLED_OFF: list[Case] = [
+    ("xiayu01", "昨天本来要去宿舍的 结果开会没去成", {"intent": "unknown"}),
+    ("gumin01", "原定下午去听课 临时有事没去成", {"intent": "unknown"}),
+    ("yanfeng01", "本来要去宿舍 没去成 改成线上和学生聊了聊", {"kind": "online", "venue": "online"}),
+]
+# 他/她 after 和/跟/找 is the staff member named last, even in a plan set aside.
+PRONOUN_FOR_A_NAMED_COUNSELOR: list[Case] = [
+    ("konglingjun01", "下周二准备去听刘思雨的课 今天先和她聊了聊", {"kind": "mentee_talk", "counterparts": ["liusiyu01"]}),
+    ("lihongmei01", "明天打算听杨柳的课 今天先找她聊了聊备课", {"kind": "mentee_talk", "counterparts": ["yangliu01"]}),
+    ("xuehong01", "下周打算参加王丽的班会 今天先跟她沟通了一下流程", {"kind": "mentee_talk", "counterparts": ["wangli01"]}),
+]
+# A date or a weekday before 再说 pauses reminders; an admin asking about everyone wants the digest.
+DATED_LATER_AND_EVERYONES_FIGURES: list[Case] = [
+    ("wuzhiqiang01", "下礼拜一再说", {"intent": "snooze"}),
+    ("zhouhaitao01", "15号再说吧", {"intent": "snooze"}),
+    ("gumin01", "月底再说", {"intent": "snooze"}),
+    ("baijing01", "给我看下本周各学院情况", {"intent": "digest"}),
+    ("qinyaqin01", "帮我统计一下大家的一线时间", {"intent": "digest"}),
+]
+
 
 @pytest.mark.parametrize(("sender", "text", "expect"), BUILDING_NUMBER_WITH_A_MODIFIER)
 def test_a_numbered_building_with_a_modifier_is_no_date(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
@@ -456,4 +477,19 @@ def test_students_named_by_their_kind(run: Run, sender: str, text: str, expect: 
 
 @pytest.mark.parametrize(("sender", "text", "expect"), MORE_COMMANDS_IN_OTHER_WORDS)
 def test_more_commands_in_other_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CALLED_OFF)
+def test_a_contact_called_off(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), PRONOUN_FOR_A_NAMED_COUNSELOR)
+def test_a_pronoun_for_a_named_counselor(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), DATED_LATER_AND_EVERYONES_FIGURES)
+def test_dated_later_and_everyones_figures(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
     check(run, sender, text, expect)
