@@ -8,6 +8,7 @@ The contract (docs/parse-contract.md) fixes the JSON fields; the rest serves the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -19,6 +20,7 @@ from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
 from bot.parse.episodes import main_episode
 from bot.parse.intents import (
+    asks_about_everyone,
     asks_about_own_mentees,
     asks_for_figures,
     asks_own_standing,
@@ -53,6 +55,8 @@ _CONTACT_VERB = re.compile(
     r"去|到|走访|看望|探望|慰问|参加|出席|听了|听课|旁听|讲了|讲授|主讲|授课|上了|开了|召开|举办|组织了|和|跟|与|同|约|谈|聊|见|陪"
     r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与|回答|回复|答疑|解答|发了|问了"
 )
+# A problem passed on from students (学生反映…, 有同学说…): a concern when it asks for a fix and the sender did nothing.
+_RELAYED = re.compile(r"^(?:据|听)?(?:有|不少|很多|部分|个别|一些)?(?:学生|同学)们?(?:反映|反应|说|提出|提到|投诉|抱怨|表示)")
 # A leader's report asks for something only when it requests or questions outright.
 _ASKS = re.compile(r"[?？]|吗|呢|怎么|为什么|为啥|咋|能否|能不能|可否|是否")
 # What a counselor or teacher did themselves, when they report a contact rather than raise a concern.
@@ -68,6 +72,8 @@ _CONCERN_CUE = re.compile(
 )
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 _CLAUSE = re.compile(r"[\s,，。.!?;；]+")
+# A contact that did not take place: 本来要去宿舍的 结果没去成.
+_CALLED_OFF = re.compile(r"(?:没|未)能?(?:去|来|走|办|开|谈|见)成|没能(?:去|来|成行)|未能成行|没成行|泡汤|去不成")
 
 
 def parse(text: str, sender: str, today: date, people: People) -> Parsed:
@@ -149,7 +155,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
         return Parsed(command) if command != "snooze" else _snooze(t, today)
     if episode.planned:
         return _concern(t, sender, people, names=names) if _REQUEST.search(t) else Parsed("unknown")
-    if contact is not None and _reports_contact(t, roles):
+    if contact is not None and _reports_contact(t, roles) and not _called_off(t, classify):
         hit = contact_date(episode.dates, today)
         half_days = count_half_days(episode.text)
         return Parsed(
@@ -173,6 +179,12 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     return Parsed("unknown")
 
 
+def _called_off(t: str, classify: Callable[[str, tuple[Mention, ...]], Contact | None]) -> bool:
+    """Tell whether the contact was called off (没去成) with no other contact reported after it."""
+    off = _CALLED_OFF.search(t)
+    return off is not None and classify(t[off.end() :], ()) is None
+
+
 def _staff_command(t: str, roles: frozenset[str], contact: Contact | None) -> str | None:
     """Return snooze, digest or progress when a staff message asks for one, else None.
 
@@ -183,7 +195,8 @@ def _staff_command(t: str, roles: frozenset[str], contact: Contact | None) -> st
     if is_snooze(t, contact is not None and not short):
         return "snooze"
     if "admin" in roles:
-        return "progress" if "我" in t and is_progress(t) else "digest" if asks_for_figures(t) else None
+        own = "我" in t and is_progress(t) and not asks_about_everyone(t)
+        return "progress" if own else "digest" if asks_for_figures(t) else None
     if asks_who_is_behind(t):
         return "progress" if asks_about_own_mentees(t) else "digest"
     if is_progress(t) and (contact is None or short or asks_own_standing(t)):
@@ -214,6 +227,8 @@ def _reports_contact(t: str, roles: frozenset[str]) -> bool:
     a counselor or teacher reports only their own visit, with no sign of a problem raised.
     """
     if roles & LEADER_ROLES:
+        if _RELAYED.match(t) and _REQUEST.search(t) and "我" not in t:
+            return False  # the contact words belong to the students' account (…没地方吃饭 建议延长营业时间)
         return not ((_REQUEST.search(t) or _ASKS.search(t)) and not _CONTACT_VERB.search(t))
     if (_REQUEST.search(t) or _CONCERN_CUE.search(t)) and not _CONTACT_VERB.search(t):
         return False

@@ -14,9 +14,9 @@ from bot.parse.text import is_cjk
 
 # Who counts as students (student roles too: 团员, 班委, 学生代表), longest first.
 _STUDENT_NOUN = (
-    r"(?:学生代表|学生党员|学生干部|学生会干部|学生记者|研究生代表|班干部|毕业生|研究生|本科生|留学生|硕士生|博士生|新生|新同学"
+    r"(?:学生代表|学生党员|学生干部|学生会干部|学生记者|研究生代表|班干部|毕业班的?(?:学生|同学)|毕业生|研究生|本科生|留学生|硕士生|博士生|新生|新同学"
     r"|女同学|男同学|女生|男生|学生|同学|学员|学子|孩子们?|娃|代表|党员|团员|班委|干事|骨干|队员|社员|会员|志愿者|运动员|选手"
-    r"|积极分子|困难生|贫困生|考生|班长|团支书|宿舍长|寝室长|舍长|委员)"
+    r"|积极分子|困难生|贫困生|学困生|特困生|艺术生|体育生|特长生|交换生|实习生|考生|班长|团支书|宿舍长|寝室长|舍长|委员)"
 )
 _STUDENT = re.compile(_STUDENT_NOUN)
 # A student noun that is the first part of something else: 学生宿舍, 学生会, 学生工作.
@@ -34,7 +34,7 @@ _HEDGE_AFTER = re.compile(r"^\s*(?:多|余|来|几|\+|出头|左右|上下|以�
 _HEDGE_AFTER_UNIT = re.compile(r"^\s*(?:多|余|\+|出头|左右|上下|以上|开外)")
 _TOTAL_BEFORE = re.compile(r"(?:一共|总共|共计|合计|共|计|有|来了|到了|到场|参加|出席|全班|全体|累计)\s*$")
 _CLAUSE_END = re.compile(r"^\s*(?:$|[,.;:!?、。；：！？~～)）\s]|吧|啊|呀|左右|参加|出席|到课|到场|在场|在线|来访|参与)")
-_NOT_A_COUNT_BEFORE = re.compile(r"(?:第|#|号|周|星期|礼拜|[.\-/:a-z])$")
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:第|#|号|周|星期|礼拜|[.\-/a-z]|\d:)$")  # 10:30 is a time; 学生:18人 a count
 _RANK_BEFORE = re.compile(r"(?:前|排|排名|获|得|第)\s*$")
 _GRADE = re.compile(r"[大研初高博硕]$")  # 大三, 研一: a year of study
 _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:号|楼|栋|层|级|届|年|月|日|点|分|岁|元|块|%|度|米|公里|小时|钟|天|周|次|遍|节|页|条|份|间|门"
@@ -105,11 +105,13 @@ def _counts_people(run: str, value: int, word: str, before: str, rest: str) -> b
         return not (_NOT_PERSON_AFTER_REN.match(rest) or staff)
     if not word:
         return run != "一" and bool(_STUDENT_BEFORE.search(before) and _CLAUSE_END.match(rest))
+    if _STAFF.match(rest):
+        return False  # 两位辅导员, 两个辅导员带学生…
     noun = _STUDENT.match(rest) or (None if _UNIT_AFTER.match(rest) else _noun_after_filler(rest))
     if noun is not None and not _NOT_PEOPLE.match(rest, noun.end()):
         return True  # 三名刚入学的少数民族学生
-    if noun is not None or _STAFF.match(rest):
-        return False  # 6个寝室, 两位辅导员
+    if noun is not None:
+        return False  # 6个寝室
     if word == "名":
         return not _RANK_BEFORE.search(before)  # 名 counts people wherever it stands (…座谈会5名记录了…); 前3名 is a rank
     if not _CLAUSE_END.match(rest):
@@ -118,7 +120,9 @@ def _counts_people(run: str, value: int, word: str, before: str, rest: str) -> b
     return word != "个" or bool(_TOTAL_BEFORE.search(before) or _STUDENT_BEFORE.search(before) or _starts_fragment(before))
 
 
-_STUDENT_BEFORE = re.compile(_STUDENT_NOUN + r"(?:\s*(?:一共|总共|共计|合计|共|计|有|约|大约|到课|参加|出席))*\s*$")
+_STUDENT_BEFORE = re.compile(
+    _STUDENT_NOUN + r"(?:\s*(?:一共|总共|共计|合计|共|计|有|约|大约|到课|参加|出席|人数|数|:))*\s*$"  # 学生人数:20
+)
 
 
 def _noun_after_filler(rest: str) -> re.Match[str] | None:

@@ -33,7 +33,7 @@ _THEN = re.compile(r"然后|接着|随后|后来")
 # A verb of contact, for both halves of a split (到课 is an attendance, not a visit).
 _ACTION = re.compile(
     r"去|到(?!课)|走访|看望|探望|慰问|听|旁听|约谈|约|谈|聊|见|参加|出席|陪|吃|进|查寝|值守|接待|交流|座谈|指导|主持|讲|上了"
-    r"|开了|组织|找|面谈|碰|转了|坐了|巡查|检查"
+    r"|开了|组织|找|面谈|碰|沟通|转了|坐了|巡查|检查"
 )
 
 # Making an appointment (约了王老师, 约好了) is no contact by itself.
@@ -92,8 +92,11 @@ def _blank_plans(text: str, today: date, mentions: tuple[Mention, ...], classify
 
 def _second_contact(text: str, dates: list[DateHit], mentions: tuple[Mention, ...], classify: Classify) -> int:
     """Return where a second, separate contact begins (上午…一线 / 下午约谈了…), or the end of the text."""
-    starts = {hit.start for hit in dates} | {m.start() for m in _PART_OF_DAY.finditer(text)}
-    strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | {m.start() for m in _AGAIN.finditer(text)}
+    parts = {m.start() for m in _PART_OF_DAY.finditer(text)}
+    starts = {hit.start for hit in dates} | parts
+    # a second part of the day begins a contact even unpunctuated (上午听课下午查寝)
+    later_parts = {at for at in parts if at > min(parts)}
+    strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | later_parts | {m.start() for m in _AGAIN.finditer(text)}
     weak = {m.start() for m in _THEN.finditer(text)} - strong
     timed = sorted(starts)
     for at in sorted(a for a in strong | weak if a > 0):

@@ -13,7 +13,7 @@ from bot.parse.pinyin import usual_key
 from bot.parse.text import is_cjk
 
 # A two-character name must stand between these (or non-Chinese characters) to count: 顾敏 is no name in 照顾敏感.
-_LEFT_OK = frozenset("和跟与同找约听陪及请让给对向带把被是了到去由叫位名等以见访望问谈看为帮替喊在并、加取也都"
+_LEFT_OK = frozenset("和跟与同找约听陪及请让给对向带把被是了到去由叫位名等以见访望问谈看为帮替喊在并、加取也都排嘱托"
                      "处部院科室办组员师授长记任")
 _RIGHT_OK = frozenset(
     "、和跟与及等两二三四五的说聊谈面座交沟见约一了在进到去他她们是也都共这那就还又俩老辅导教讲书院校部处主馆同科博师"
@@ -31,6 +31,8 @@ _NEAR_AFTER = re.compile(
     r"老师|辅导员|导员|教授|讲师|书记|院长|主任|部长|处长|同志|谈心|面谈|谈话|聊|交流|座谈|沟通|见面"
 )
 _NEAR_BEFORE = re.compile(r"约谈|约|找|跟|和|与|同|陪|听|见|请|旁听")
+# 他/她 met or joined after a staff member was named (下周去听刘思雨的课 今天先和她聊了聊): that person again.
+_PRONOUN = re.compile(r"(?<=[和跟与同找约陪])[他她](?!们)")
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,23 @@ def match_names(text: str, sender: str, people: People) -> NameMatch:
         at = text.find(written)
         if person is not None and at >= 0:
             mentions.append(Mention(at, _title_end(text, at + len(written)), (person,)))
+    mentions.sort(key=lambda m: m.start)
     return NameMatch(
         counterparts=tuple(sorted(found)),
         choices=tuple(dict.fromkeys(choices)),
         near_misses=near,
-        mentions=tuple(sorted(mentions, key=lambda m: m.start)),
+        mentions=tuple(sorted(mentions + _pronouns(text, mentions), key=lambda m: m.start)),
     )
+
+
+def _pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Return 他/她 after 和/跟/找 as a mention of the one person named last before it, if any."""
+    found = []
+    for pronoun in _PRONOUN.finditer(text):
+        before = [m for m in mentions if m.end <= pronoun.start()]
+        if before and len(before[-1].people) == 1:
+            found.append(Mention(pronoun.start(), pronoun.end(), before[-1].people))
+    return found
 
 
 def _title_end(text: str, end: int) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bot.parse.names import Mention
 
-HOST, COMPANION, PARTNER = "host", "companion", "partner"
+HOST, COMPANION, PARTNER, TASKED = "host", "companion", "partner", "tasked"
 
 _JOINER = re.compile(r"^[\s、,和与跟及]*$")
 _HEADCOUNT = re.compile(r"^\s*(?:[两二三四五六七八九几0-9]+\s*(?:位|个|名))?\s*(?:辅导员|老师|教师|同志|同事)")
@@ -24,14 +24,23 @@ _WITH = re.compile(
 )
 # After a companion: together to a place or to the students (和王丽一起去宿舍, 和郭佳一起跟学生干部面谈).
 _COMPANY = re.compile(
-    r"^\s*(?:(?:一起|一块儿?|一同|一道|共同)?\s*(?:今天|昨天|昨晚|今晚|前天|上午|下午|晚上|中午)?\s*(?:去(?!年)|到|前往|走访|看望|探望|慰问|检查|巡查|参加|出席|进|走进|深入|跟|和|与|给|为|陪|带|查|在)"
+    r"^\s*(?:(?:一起|一块儿?|一同|一道|共同)?\s*(?:今天|昨天|昨晚|今晚|前天|上午|下午|晚上|中午)?\s*(?:去(?!年)|到|前往|走访|看望|探望|慰问|检查|巡查|参加|出席|进|走进|深入|跟|和|与|给|为|陪|带|查|在|听|旁听|观摩|观看|看)"
     r"|(?:一起|一块儿?|一同|一道)(?:的|去的|来的)?\s*(?:$|[,.;:!?、。；：！？]))"
 )
 # An invitation (约了王丽到办公室, 叫杨帆来我办公室): whoever is invited is talked with, unless asked to come along.
 _INVITED = re.compile(r"(?:约(?!上)|约见|找|叫(?!上)|请)了?\s*(?:辅导员|思政课?老师|老师|教授)?\s*$")
 _ALONG = re.compile(r"^\s*(?:[两二三四五六七八九几0-9]+\s*(?:位|个|名))?\s*(?:辅导员|老师|教师|同志)?\s*(?:一起|一块儿?|一同|一道|共同)")
 # Named after the fact: 王丽也在, 辅导员陈静陪同, 王丽参加了.
-_PRESENT = re.compile(r"^\s*(?:也|都)?\s*(?:一起|一同|陪同|同去|同行|随行|在场|也在|也去|也来|参加|出席)")
+_PRESENT = re.compile(
+    r"^\s*(?:也|都)?\s*(?:一起|一同|陪同|同去|同行|随行|在场|也在|也去|也来|参加|出席"
+    r"|(?:陪|带|领)(?:着|同)?(?:我|我们)(?:一起|一块儿?|一同)?(?:去|到|走访|看望|看|查|进|参观))"
+)
+# Given a task to follow up (已让赵磊跟进, 请王丽核实): named in the report, but neither met nor along.
+_TASKED_BY = re.compile(r"(?:让|请|安排|交给|交代|交由|嘱咐|叮嘱|要求|责成|委托|由)\s*(?:辅导员|老师)?\s*$")
+_TASK = re.compile(
+    r"^\s*(?:老师|辅导员)?\s*(?:继续|尽快|及时|马上|抓紧|负责|去|再|进一步|持续)?\s*"
+    r"(?:跟进|跟踪|处理|落实|关注|核实|回访|联系|解决|对接|做好|排查|整改|督促|了解|统计|上报|汇总|安排)"
+)
 _TIME = re.compile(
     r"^(?:\s|今天|昨天|前天|今晚|昨晚|上午|下午|晚上|中午|早上|当天|那天|(?:本|这|上)?(?:周|星期|礼拜)[一二三四五六日天])*"
 )
@@ -81,6 +90,8 @@ def _role(text: str, start: int, end: int) -> str:
     headcount = _HEADCOUNT.match(after)
     if headcount:
         after = after[headcount.end() :]
+    if _TASKED_BY.search(before) and _TASK.match(after):
+        return TASKED
     if _WITH.search(before):
         if _INVITED.search(before) and not _ALONG.match(text[end:]):
             return PARTNER

@@ -19,6 +19,7 @@ from bot.parse.pinyin import readings
 # 教室/教师 and 老师/老是 are left out for that reason).
 _COMMAND_WORDS = (
     "宿舍",
+    "寝室",
     "辅导员",
     "座谈",
     "思政课",

@@ -28,6 +28,8 @@ _ONLINE = re.compile(
 _IDEOLOGY = re.compile(
     r"(?:思政课|思政理论课|思想政治理论课|思想政治课|思政大课|大思政课|思政第一课|思政选修课|形势与政策|形势政策|形策|思修|毛概|马原|史纲"
     r"|思想道德与法治|习概|中国近现代史纲要|马克思主义基本原理|毛泽东思想和中国特色社会主义理论体系概论"
+    # the graduate courses: 新时代中国特色社会主义理论与实践, 自然辩证法概论, 马克思主义与社会科学方法论 ...
+    r"|新时代中国特色社会主义理论与实践|自然辩证法|马克思主义与社会科学方法论|科学社会主义|中国马克思主义与当代"
     r"|习近平新时代中国特色社会主义思想概论)(?!教师|老师|教研|骨干|集体备课|备课会)"
 )
 _ATTEND = re.compile(r"听了|去听|旁听|听课|全程听|听.{0,10}(?:课|讲)|观摩|随堂|后排|后面听|督导|巡课|查课|评课|听讲")
@@ -80,7 +82,7 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "dorm",
         re.compile(
             r"宿舍|寝室|公寓|学生社区|查寝|走寝|楼栋|书院|舍区|生活区|宿管"
-            r"|(?<![教学实验办公行政综合科研图书])[0-9一二三四五六七八九十]+号楼(?![0-9]*(?:会议室|办公室|报告厅|教室))"
+            r"|(?<![教学实验办公行政综合科研图书])[0-9一二三四五六七八九十]+号(?:学生|男生|女生|研究生|留学生)?楼(?![0-9]*(?:会议室|办公室|报告厅|教室))"
             r"|[a-z][0-9]+栋"
         ),
     ),
@@ -88,7 +90,8 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "classroom",
         re.compile(
             r"课堂|听课|随堂|教室|上课|课间|听了?.{0,10}课(?!程|题|表|件)|的课(?!程|题|表|件)|节课|第[\d一二三四五六七八九十、,-]+节|听了?[^,.;:!?、。\s]{0,8}\d{4}的"
-            r"|听了?[一两几]?节|实验课|专业课|公开课|评课|巡课|查课|督导|晚自习|讲课"
+            r"|听了?[一两几]?节|实验课|专业课|公开课|评课|巡课|查课|督导|晚自习|晚自修|早自习|早读|讲课"
+            r"|上(?<![给讲]上)[^,.;:!?、。\s]{0,6}?课(?!程|题|表|件|外)"  # 看学生上速写课: a class in session
         ),
     ),
     (
@@ -118,28 +121,35 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "activity",
         re.compile(
-            r"活动|赛|节目|展|晚会|演练|大会|打球|篮球|足球|羽毛球|乒乓球|排球|跑步|夜跑|晨跑|长跑|跑操|早操|健身|锻炼|运动|健步走|献血"
+            r"活动|赛(?<!备赛)|节目|展|晚会|演练|大会|打球|篮球|足球|羽毛球|乒乓球|排球|跑步|夜跑|晨跑|长跑|跑操|早操|健身|锻炼|运动|健步走|献血"
+            r"|拳(?!头)|太极|八段锦|广播操|健美操|瑜伽|游泳|滑冰|轮滑|骑行|登山|爬山|徒步|跳绳|踢毽"
         ),
     ),
-    ("other", re.compile(r"操场|体育馆|工作室|创新|实训|现场|企业|公司")),
+    ("activity", re.compile(r"操场|体育馆|球场|田径场|运动场")),  # sport grounds: what is done there is sport
+    ("other", re.compile(r"工作室|创新|实训|现场|企业|公司")),
 )
 # With students and no venue word: a talk proper (接待, 谈心) is a talk wherever it was held; a chat at a place
 # the sender went to (在机房 看学生备赛 聊了半小时) is a visit to that place.
-_TALK_PROPER = re.compile(r"面对面|听取|接待|谈心|谈话|面谈|约谈|答疑|咨询|接见|会见|访谈|辅导(?!员)")
+_TALK_PROPER = re.compile(
+    r"面对面|听取|接待|谈心|谈话|面谈|约谈|约见|答疑|咨询|接见|会见|访谈|辅导(?!员)|开了?个?小?会|开会|碰了?个?头"
+)
 _CHAT = re.compile(r"聊天|聊了|聊聊|交流|沟通|谈了|见面|谈|聊|唠|拉家常|问了")
 _SOME_PLACE = re.compile(
     r"(?:在|去|到|进|走进|来到)了?趟?[^\s,.;:!?、。]{0,8}?(?:机房|房|馆|厅|站|园|场|基地|中心|楼)(?![^\s,.;:!?、。]{0,2}(?:的课|开会))"
 )
 _STUDENTS = re.compile(
     r"学生|同学|新生|毕业生|研究生|本科生|留学生|学子|孩子|班长|团支书|学生干部|学生代表|大一|大二|大三|大四|研一|研二|研三|博士生"
+    r"|学困生|困难生|贫困生|特困生|艺术生|体育生|特长生|交换生|实习生"
     r"|委员|骨干|干部|班委|党员|团员|志愿者|队员|社长|会长|干事"
     r"|[\u4e00-\u9fff]{2}\d{4}"
 )
 # Doing something together with students, other than talking or eating: an activity.
 _TOGETHER = re.compile(r"(?:一起|一块儿?|共同)(?:去|来)?(?!吃|聊|谈|交流|座谈|见面|面谈|讨论|商量|沟通|看望|走访|跟|和|与|同|给|对|向)[\u4e00-\u9fff]")
 _DOING_WITH_STUDENTS = re.compile(
-    r"(?:和|跟|与|陪|带|同)着?[^\s,.;:!?、。]{0,8}?(?:学生|同学|新生|毕业生|研究生|孩子)们?(?:一起|一块儿?)?"
-    r"(?!聊|谈|交流|座谈|见面|面谈|讨论|商量|沟通|说|吃|共进|用餐|就餐|代表|干部|党员|会|家长|宿舍|寝室)[\u4e00-\u9fff]"
+    r"(?:和|跟|与|陪|带|同)着?[^\s,.;:!?、。]{0,8}?(?:学生|同学|新生|毕业生|研究生|孩子)"
+    r"(?!们?(?:一起|一块儿?)?(?:在[^\s,.;:!?、。]{1,8}?)?(?:聊|谈|交流|座谈|见面|面谈|讨论|商量|沟通|说|吃|共进|用餐|就餐)"
+    r"|代表|干部|党员|会|家长|宿舍|寝室)"  # 和学生在招就处聊就业 is a talk
+    r"们?(?:一起|一块儿?)?[\u4e00-\u9fff]"
 )
 _VISIT = re.compile(
     r"看望|探望|慰问|调研|检查|考察|视察|走进|深入|来到|去了|到了|参观|见了|陪|走访|去|到|参加|出席|讲话|讲了话|致辞|巡查"
@@ -189,10 +199,10 @@ def classify_contact(
     if venue is not None:
         return Contact("face_to_face", venue)
     if _STUDENTS.search(text):
+        if _TALK_PROPER.search(text):
+            return Contact("face_to_face", "talk")  # 和校报学生编辑开会: a meeting, whoever the students are
         if _TOGETHER.search(text) or _DOING_WITH_STUDENTS.search(text):
             return Contact("face_to_face", "activity")  # 和同学们一起包饺子 / 一起去烈士陵园
-        if _TALK_PROPER.search(text):
-            return Contact("face_to_face", "talk")
         if _SOME_PLACE.search(text):
             return Contact("face_to_face", "other")
         if _CHAT.search(text):

@@ -227,3 +227,269 @@ def test_dates_in_chinese_numerals_and_across_the_new_year(run: Run) -> None:
     check(run, "wangjie01", "十八日 企业微信 和统计2301学习委员交流", {"date": "2026-11-18", "kind": "online"})
     check(run, "zhonghua01", "这周二去外国语学院宿舍走访", {"date": "2026-12-29"}, today=date(2027, 1, 3))
     check(run, "jinyu01", "上个月二十九号听了一节设计课", {"date": "2026-12-29"}, today=date(2027, 1, 3))
+
+
+# Families an unseen batch broke (corpus/leaders-extra.jsonl, `unseen-2026-12-*`, scored before these fixes).
+
+# 一号学生公寓 is a building: a modifier between 号 and the building word keeps it from being a date.
+BUILDING_NUMBER_WITH_A_MODIFIER: list[Case] = [
+    ("shizhigang01", "上午在一号学生公寓驻点三个小时", {"kind": "frontline", "date": "2026-11-25"}),
+    ("cuiguilan01", "去3号女生宿舍走访了四个寝室", {"venue": "dorm", "date": "2026-11-25", "students": None}),
+    ("yanfeng01", "晚上到5号男生楼看了看", {"venue": "dorm", "date": "2026-11-25"}),
+    ("longhaiyan01", "二号研究生公寓 跟学生聊了聊", {"venue": "dorm", "date": "2026-11-25"}),
+]
+# 陪我去 / 带我去: the named counselor came along; the visit is the sender's own.
+CAME_ALONG_WITH_ME: list[Case] = [
+    ("sunlixin01", "陈老师陪我去了趟机械学院男生宿舍", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["chenjing01"]}),
+    ("jiangtao01", "郭志远带我去看了学生社团的活动", {"kind": "face_to_face", "venue": "club", "counterparts": ["guozhiyuan01"]}),
+    ("xiongbin01", "罗敏和沈璐陪我们一起走访了化学学院宿舍", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["luomin01", "shenlu01"]}),
+]
+# 已让赵磊跟进 / 请王丽核实: a counselor given a follow-up is named, not met; the visit decides the kind.
+GIVEN_A_FOLLOW_UP: list[Case] = [
+    ("zhouhaitao01", "去电气学院宿舍 有个寝室门锁坏了 已让赵磊跟进", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["zhaolei01"]}),
+    ("xuehong01", "中午在食堂和学生吃饭 有人反映饭卡充值慢 请王丽老师核实一下", {"kind": "face_to_face", "venue": "canteen", "counterparts": ["wangli01"]}),
+    ("wangjie01", "听了统计2301的课 安排林涛继续关注两个学困生", {"kind": "face_to_face", "venue": "classroom", "counterparts": ["lintao01"]}),
+    ("wangjie01", "和林涛谈了谈 让他跟进学困生帮扶", {"kind": "mentee_talk", "counterparts": ["lintao01"]}),
+]
+# 两个辅导员带学生…: a classifier that counts staff is no student count, whatever follows.
+STAFF_COUNTED_BEFORE_STUDENTS: list[Case] = [
+    ("jinyu01", "宋倩苏晴两个辅导员带学生排练合唱 我去看了", {"students": None}),
+    ("zhonghua01", "三位老师和同学们一起包饺子", {"students": None}),
+    ("taoyong01", "两位辅导员陪学生夜跑 我也跑了一圈 学生共20人", {"students": 20}),
+]
+# 看学生上速写课: a course named between 上 and 课 is a class in session.
+CLASS_IN_SESSION_WITH_ITS_COURSE: list[Case] = [
+    ("jinyu01", "去画室看学生上素描课", {"venue": "classroom"}),
+    ("taoyong01", "到田径场看体育学院学生上专项课", {"venue": "classroom"}),
+    ("konglingjun01", "去机房看计科2101上上机课", {"venue": "classroom"}),
+]
+# Sport done with students is an activity, wherever it was; preparing for a contest (备赛) is no contest.
+SPORT_AND_CONTEST_PREPARATION: list[Case] = [
+    ("xiongbin01", "早上在操场陪学生打太极拳", {"venue": "activity"}),
+    ("taoyong01", "和体育学院新生一起练八段锦", {"venue": "activity"}),
+    ("leizhenyu01", "周末带团员去西山爬山", {"venue": "activity"}),
+    ("konglingjun01", "去创新工作室看学生备赛", {"venue": "other"}),
+]
+# A meeting held with students (开了个会, 碰了个头) is a talk.
+A_MEETING_WITH_STUDENTS_IS_A_TALK: list[Case] = [
+    ("jinyu01", "和几个班长在会议室开了个会", {"kind": "face_to_face", "venue": "talk"}),
+    ("xiayu01", "跟学生会主席团碰了个头", {"kind": "face_to_face", "venue": "club"}),
+    ("jiangtao01", "下午和校报学生编辑开会 5名学生", {"kind": "face_to_face", "venue": "talk", "students": 5}),
+]
+# A count written after a colon (学生：18人, 人数:20); a clock time (10:30) is still no count.
+COUNT_AFTER_A_COLON: list[Case] = [
+    ("xiayu01", "学生座谈 参加学生：16人", {"students": 16}),
+    ("sunguoqiang01", "伙食座谈会 学生人数:20", {"students": 20}),
+    ("gumin01", "评教座谈 到会同学：9名", {"students": 9}),
+    ("yanfeng01", "10:30和学生座谈", {"students": None}),
+]
+COMMANDS_IN_OTHER_WORDS: list[Case] = [
+    ("fengxuesong01", "这几天别发提醒了", {"intent": "snooze"}),
+    ("xuehong01", "先别给我推送提醒", {"intent": "snooze"}),
+    ("gumin01", "不要再发提醒 下周回来", {"intent": "snooze"}),
+    ("xiongbin01", "下周在外地学习 暂停一下提醒", {"intent": "snooze"}),
+    ("wanchun01", "先停几天提醒", {"intent": "snooze"}),
+    ("maojianxin01", "这个机器人能记录哪些事", {"intent": "help"}),
+    ("shiwen01", "可以登记什么", {"intent": "help"}),
+    ("jiangtao01", "你能报啥", {"intent": "help"}),
+]
+# 学生反映… + a request, with nothing the sender did: a problem raised, not a contact.
+A_PROBLEM_PASSED_ON: list[Case] = [
+    ("yanfeng01", "学生反映二食堂太早关门 自习回来吃不上饭 建议延长营业时间", {"intent": "concern", "category": "life"}),
+    ("zhouhaitao01", "有同学反映晚上回宿舍的路太黑 请保卫处加装路灯", {"intent": "concern"}),
+    ("wanchun01", "不少学生反映图书馆座位不够 能否延长开放时间", {"intent": "concern"}),
+    ("zhouhaitao01", "学生反映宿舍漏水 我去看了看 请后勤尽快维修", {"kind": "face_to_face"}),
+    ("sunguoqiang01", "去北区食堂 学生反映菜价贵 建议调整", {"kind": "face_to_face", "venue": "canteen"}),
+]
+
+# 上周的周二, 这周的星期一: the week word written twice.
+WEEK_WORD_WRITTEN_TWICE: list[Case] = [
+    ("cuiguilan01", "上周的周二去经管学院宿舍看了看", {"date": "2026-11-17"}),
+    ("yanfeng01", "这周的星期一和陈静谈心", {"date": "2026-11-23", "kind": "mentee_talk"}),
+    ("taoyong01", "上个礼拜的礼拜五陪学生打排球", {"date": "2026-11-20", "venue": "activity"}),
+]
+# 和X一起听/看: the counselor came along to a class or a show that was not theirs.
+CAME_ALONG_TO_LISTEN_OR_WATCH: list[Case] = [
+    ("gumin01", "跟何俊一起听了一节英语课", {"kind": "face_to_face", "venue": "classroom", "counterparts": ["hejun01"]}),
+    ("sunlixin01", "和陈静一起旁听了一节机械制图课", {"kind": "face_to_face", "venue": "classroom", "counterparts": ["chenjing01"]}),
+    ("xuehong01", "和王丽一起看了学生的合唱比赛", {"kind": "face_to_face", "venue": "activity", "counterparts": ["wangli01"]}),
+]
+# Study sessions and graduate ideology courses, by their own names.
+STUDY_SESSIONS_AND_GRADUATE_COURSES: list[Case] = [
+    ("chenweidong01", "去看了看法学院的晚自修", {"kind": "face_to_face", "venue": "classroom"}),
+    ("jinyu01", "早上去看了新生早读", {"kind": "face_to_face", "venue": "classroom"}),
+    ("houjianhua01", "给研究生讲自然辩证法概论", {"kind": "ideology_lecture"}),
+    ("duanwenjie01", "上了一次马克思主义与社会科学方法论", {"kind": "ideology_lecture"}),
+    ("zhaojianguo01", "听了张明华的新时代中国特色社会主义理论与实践课", {"kind": "mentee_activity", "counterparts": ["zhangminghua01"]}),
+]
+# 寝室 misspelt as a homophone; a second part of the day begins a second contact even with no punctuation.
+DORM_TYPOS_AND_UNPUNCTUATED_DAYS: list[Case] = [
+    ("luweiping01", "去女生寝事走访", {"venue": "dorm"}),
+    ("yanfeng01", "晚上到研究生寝是看了看", {"venue": "dorm"}),
+    ("gumin01", "上午听课下午查寝", {"venue": "classroom"}),
+    ("sunlixin01", "早上去食堂吃饭晚上去宿舍转了转", {"venue": "canteen"}),
+    ("xuehong01", "中午和学生吃饭下午和王丽谈心", {"venue": "canteen", "counterparts": ["wangli01"]}),
+]
+
+# A sport ground names sport done there; a chat with students somewhere is still a talk (和学生在招就处聊就业).
+SPORT_GROUNDS_AND_TALKS_AT_A_PLACE: list[Case] = [
+    ("taoyong01", "晚上跟学生在操场跑了5公里", {"venue": "activity"}),
+    ("xiongbin01", "在田径场和新生走了几圈", {"venue": "activity"}),
+    ("maojianxin01", "和九个毕业班学生在招就处聊就业", {"venue": "talk", "students": 9}),
+    ("wangjie01", "跟学生们在办公室聊了聊考研", {"venue": "talk"}),
+]
+# 看望住院的学生: someone else's absence is no snooze; the sender's own still is.
+SOMEONE_ELSES_ABSENCE: list[Case] = [
+    ("changqing01", "到校医院看望住院的学生", {"kind": "face_to_face", "venue": "other"}),
+    ("yanfeng01", "去宿舍慰问请假的同学", {"kind": "face_to_face", "venue": "dorm"}),
+    ("fangxiaoguang01", "出差到12月18日", {"intent": "snooze"}),
+    ("yanfeng01", "这周住院 到周五", {"intent": "snooze"}),
+]
+# Students named by a kind ending in 生 (学困生, 交换生, 特困生).
+STUDENTS_BY_THEIR_KIND: list[Case] = [
+    ("wangjie01", "约见了6名学困生", {"venue": "talk", "students": 6}),
+    ("zouguodong01", "和3个交换生聊了聊", {"venue": "talk", "students": 3}),
+    ("xiayu01", "看望两名特困生", {"venue": "other", "students": 2}),
+]
+MORE_COMMANDS_IN_OTHER_WORDS: list[Case] = [
+    ("wuzhiqiang01", "不要再催了 周五前补上", {"intent": "snooze"}),
+    ("gumin01", "先别催", {"intent": "snooze"}),
+    ("houjianhua01", "这个能记录网上的联系吗", {"intent": "help"}),
+    ("yanfeng01", "可以登记线上谈话吗", {"intent": "help"}),
+    ("lisiqi01", "可以报名吗", {"intent": "concern"}),
+]
+
+# A contact that did not take place (没去成) is nothing to record, unless another follows it.
+CALLED_OFF: list[Case] = [
+    ("xiayu01", "昨天本来要去宿舍的 结果开会没去成", {"intent": "unknown"}),
+    ("gumin01", "原定下午去听课 临时有事没去成", {"intent": "unknown"}),
+    ("yanfeng01", "本来要去宿舍 没去成 改成线上和学生聊了聊", {"kind": "online", "venue": "online"}),
+]
+# 他/她 after 和/跟/找 is the staff member named last, even in a plan set aside.
+PRONOUN_FOR_A_NAMED_COUNSELOR: list[Case] = [
+    ("konglingjun01", "下周二准备去听刘思雨的课 今天先和她聊了聊", {"kind": "mentee_talk", "counterparts": ["liusiyu01"]}),
+    ("lihongmei01", "明天打算听杨柳的课 今天先找她聊了聊备课", {"kind": "mentee_talk", "counterparts": ["yangliu01"]}),
+    ("xuehong01", "下周打算参加王丽的班会 今天先跟她沟通了一下流程", {"kind": "mentee_talk", "counterparts": ["wangli01"]}),
+]
+# A date or a weekday before 再说 pauses reminders; an admin asking about everyone wants the digest.
+DATED_LATER_AND_EVERYONES_FIGURES: list[Case] = [
+    ("wuzhiqiang01", "下礼拜一再说", {"intent": "snooze"}),
+    ("zhouhaitao01", "15号再说吧", {"intent": "snooze"}),
+    ("gumin01", "月底再说", {"intent": "snooze"}),
+    ("baijing01", "给我看下本周各学院情况", {"intent": "digest"}),
+    ("qinyaqin01", "帮我统计一下大家的一线时间", {"intent": "digest"}),
+]
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), BUILDING_NUMBER_WITH_A_MODIFIER)
+def test_a_numbered_building_with_a_modifier_is_no_date(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CAME_ALONG_WITH_ME)
+def test_a_counselor_who_took_the_sender_came_along(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), GIVEN_A_FOLLOW_UP)
+def test_a_counselor_given_a_follow_up_was_not_met(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), STAFF_COUNTED_BEFORE_STUDENTS)
+def test_a_count_of_staff_is_no_count_of_students(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CLASS_IN_SESSION_WITH_ITS_COURSE)
+def test_a_class_in_session_named_by_its_course(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SPORT_AND_CONTEST_PREPARATION)
+def test_sport_is_an_activity_and_preparing_for_a_contest_is_none(
+    run: Run, sender: str, text: str, expect: dict[str, Any]
+) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), A_MEETING_WITH_STUDENTS_IS_A_TALK)
+def test_a_meeting_with_students_is_a_talk(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), COUNT_AFTER_A_COLON)
+def test_a_count_after_a_colon(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), COMMANDS_IN_OTHER_WORDS)
+def test_snooze_and_help_in_other_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), A_PROBLEM_PASSED_ON)
+def test_a_problem_passed_on_from_students(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+def test_january_written_as_yuanyue(run: Run) -> None:
+    today = date(2027, 1, 20)
+    check(run, "xuehong01", "元月2号去计算机学院宿舍", {"date": "2027-01-02"}, today=today)
+    check(run, "zhonghua01", "元月十五日和郭佳谈心", {"date": "2027-01-15", "kind": "mentee_talk"}, today=today)
+    check(run, "sunlixin01", "元月8日 食堂 陪学生吃饭", {"date": "2027-01-08", "venue": "canteen"}, today=today)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), WEEK_WORD_WRITTEN_TWICE)
+def test_the_week_word_written_twice(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CAME_ALONG_TO_LISTEN_OR_WATCH)
+def test_a_counselor_who_listened_or_watched_along(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), STUDY_SESSIONS_AND_GRADUATE_COURSES)
+def test_study_sessions_and_graduate_ideology_courses(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), DORM_TYPOS_AND_UNPUNCTUATED_DAYS)
+def test_dorm_typos_and_unpunctuated_parts_of_the_day(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SPORT_GROUNDS_AND_TALKS_AT_A_PLACE)
+def test_sport_grounds_and_talks_at_a_place(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), SOMEONE_ELSES_ABSENCE)
+def test_someone_elses_absence_is_no_snooze(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), STUDENTS_BY_THEIR_KIND)
+def test_students_named_by_their_kind(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), MORE_COMMANDS_IN_OTHER_WORDS)
+def test_more_commands_in_other_words(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), CALLED_OFF)
+def test_a_contact_called_off(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), PRONOUN_FOR_A_NAMED_COUNSELOR)
+def test_a_pronoun_for_a_named_counselor(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
+
+
+@pytest.mark.parametrize(("sender", "text", "expect"), DATED_LATER_AND_EVERYONES_FIGURES)
+def test_dated_later_and_everyones_figures(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    check(run, sender, text, expect)
