@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from werkzeug.test import TestResponse
 
+import bot.server.claim as claim_module
 import bot.server.webhook as webhook_module
 from bot.chat.context import Deps
 from bot.chat.messages import Incoming, Reply
@@ -56,6 +57,10 @@ def test_concurrent_redeliveries_are_handled_once_and_all_get_the_answer(app: ob
         return real(msg, deps)
 
     monkeypatch.setattr(webhook_module, "dispatch", slow)
+    # On a loaded machine the first delivery may outlive the 6 s claim lease; a re-send would then take the
+    # message over and both would run on the test's one shared PostgreSQL connection. This test is about
+    # waiting for the first answer, so the lease outlasts the first delivery.
+    monkeypatch.setattr(claim_module, "LEASE_SECONDS", 60)
     one_at_a_time = threading.Lock()  # on PostgreSQL the test's sessions share one connection (rolled back after)
     real_answer = webhook_module.earlier_answer
 
