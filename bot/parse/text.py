@@ -37,11 +37,14 @@ _DISGUISES: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])(?:self[- ]harm|cutting (?:myself|again)|(?:been|keep|kept|started) cutting)(?![a-z])", "自残"),
     (r"(?<![a-z])(?:won'?t|can'?t|doesn'?t|will not|cannot) stop (?:the )?bleeding(?![a-z])", "血止不住"),
     (r"轻身(?=的?(?:念头|想法|冲动))", "轻生"),  # the homophone typo, only where it names a thought
+    (r"(?:字|紫)杀", "自杀"), (r"跳搂", "跳楼"),  # homophone typos of the words themselves
+    (r"(?<=想)鼠(?=了|$|[ ,。!?])", "死"),  # 想鼠了: the homophone of 想死 (老鼠 stays)
+    (r"(?<![a-z])can'?t (?:do this|take it|go on) anymore(?![a-z])", "撑不下去了"),
     (r"(?<=[想要])噶|噶(?=了)", "死"),
-    (r"🔪", "刀"), (r"💊", "药"), (r"⚰\ufe0f?|🪦", "死"),
+    (r"🔪", "刀"), (r"💊", "药"), (r"🩸", "血"), (r"⚰\ufe0f?|🪦", "死"),
 )
 # Every disguise holds one of these characters: a cheap scan spares the full pattern on most messages.
-_DISGUISE_HINT = re.compile("[a-z紫鲨沙刹噶身\U0001F52A\U0001F48A\u26B0\U0001FAA6]")
+_DISGUISE_HINT = re.compile("[a-z紫鲨沙刹噶身字搂鼠\U0001F52A\U0001F48A\U0001FA78\u26B0\U0001FAA6]")
 _DISGUISE = re.compile("|".join(f"(?P<d{i}>{pattern})" for i, (pattern, _) in enumerate(_DISGUISES)))
 
 
