@@ -30,14 +30,17 @@ MODEL_SIGNAL = "model"
 MODEL_MIN_CHARS = 6
 # How much the keyword rules add to the learned category probabilities (measured out of fold).
 RULE_WEIGHT = 1.0
+# A keyword at least this heavy (热水, 复习; not a lone 床 or 课) names something to be fixed.
+SURE_WORD = 2.0
 # Below this learned probability, with no keyword either, a concern's category is "other".
 UNSURE = 0.5
 # Distress without an explicit signal: the watch tier.
 _DISTRESS = re.compile(
     r"绝望|崩溃|撑不住|撑不下去|熬不下去|活着好累|活得好累|好想哭|(?:每天|天天|一直|总是|晚上|偷偷)[^,。!?]{0,8}哭|哭了(?:一整晚|一晚上|好久)"
-    r"|(?:谁都|没人|没有人|谁也)(?:不)?在乎|一无是处|看不到希望|没有希望"
-    r"|抑郁|想不开|心好累|好痛苦|很痛苦|喘不过气|不想见任何人|不想说话|什么都不想做|没有意义"
+    r"|(?:谁都|没人|没有人|谁也)(?:不)?在乎|一无是处|看不到(?:任何|一点|一丝)?希望|没有希望"
+    r"|(?<!抗)抑郁|想不开|心好累|好痛苦|很痛苦|喘不过气|不想见任何人|不想说话|什么都不想做|没有意义"
     r"|不想(?:再)?(?:上学|上课|读书|读了|念了)|(?:好累|太累|好难受|太难受)[^。!?]{0,6}(?:是个头|熬到头|到头)|心慌|手抖"
+    r"|提不起(?:任何|什么)?(?:兴趣|劲|精神)|对什么都没(?:有)?兴趣|(?:整个人|心里|心)空(?:空的|落落|荡荡)|吃不下[^。!?]{0,12}(?:睡不着|失眠)|(?:睡不着|失眠)[^。!?]{0,12}吃不下"
 )
 
 
@@ -110,7 +113,7 @@ def concern_category(t: str, found: Assessment) -> str:
     asks for nothing to be fixed (the watch tier), else what is to be fixed."""
     if found.category:
         return found.category
-    if found.risk == "watch" and not (asks(t) or request_scores(t)):
+    if found.risk == "watch" and not asks(t) and max(request_scores(t).values(), default=0.0) < SURE_WORD:
         return "mental"
     return learned_category(t)
 

@@ -172,6 +172,9 @@ def test_danger_category_reads_only_the_model() -> None:
         ("每天夜里都躲在被窝里哭", "mental"),
         ("真的不想再上课了 好难受", "mental"),
         ("好难受好难受 什么时候能熬到头", "mental"),
+        ("这学期对什么都提不起兴趣 每天起床都很难", "mental"),
+        ("心里空落落的 晚上睡不着 白天吃不下", "mental"),
+        ("看不到一点希望 每天都一样", "mental"),
         ("每天都在哭 请尽快修一下宿舍的热水器", "life"),
     ],
 )
@@ -190,6 +193,7 @@ def test_distress_naming_nothing_to_fix_is_mental(text: str, category: str) -> N
         ("下晚自习有个男的跟了我一路", "safety"),
         ("学校能不能多搞点防自杀的宣传", "mental"),
         ("我在吃抗抑郁的药 能去校医院配吗", "life"),
+        ("抗抑郁的药怎么保管比较好", "life"),
     ],
 )
 def test_what_is_to_be_fixed_decides_the_category(text: str, category: str) -> None:
