@@ -27,12 +27,15 @@ _TO_SIMPLIFIED = OpenCC("tw2sp")  # loaded once per process; a conversion costs 
 # count as whole tokens ("zs" inside "zshrc" stays); 紫砂 tea ware (紫砂壶) stays ware.
 _DISGUISES: tuple[tuple[str, str], ...] = (
     (r"紫砂(?![壶锅杯茶陶泥煲])|自鲨|自沙|自刹|自s", "自杀"),
+    (r"(?<![a-z])(?:want to|wanna|going to|gonna) (?:kill myself|end (?:my life|it all))(?![a-z])", "想自杀"),
     (r"(?<![a-z])(?:zi ?sha|zs|suicide|kill(?:ing)? myself)(?![a-z])", "自杀"),
     (r"(?<![a-z])suicidal(?![a-z])", "想自杀"),
     (r"(?<![a-z])(?:wo )?xiang si(?: le)?(?![a-z])|(?<![a-z])(?:want to|wanna) die(?![a-z])", "想死"),
     (r"(?<![a-z])wish i (?:was|were) dead(?![a-z])", "想死"),
+    (r"(?<![a-z])go die(?![a-z])", "去死"),
     (r"(?<![a-z])bu ?xiang ?huo(?: ?le)?(?![a-z])|(?<![a-z])don'?t want to live(?![a-z])", "不想活了"),
     (r"(?<![a-z])qing ?sheng(?![a-z])", "轻生"),
+    (r"(?<![a-z])tiao ?lou(?![a-z])", "跳楼"),
     (r"(?<![a-z])end (?:my life|it all)(?![a-z])", "结束生命"),
     (r"(?<![a-z])(?:self[- ]harm|cutting (?:myself|again)|(?:been|keep|kept|started) cutting)(?![a-z])", "自残"),
     (r"(?<![a-z])(?:won'?t|can'?t|doesn'?t|will not|cannot) stop (?:the )?bleeding(?![a-z])", "血止不住"),

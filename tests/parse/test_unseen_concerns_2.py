@@ -36,6 +36,12 @@ from bot.parse.text import normalise
         ("好想去陪我爷爷 他在天上一定很孤单", "passive"),
         ("一直在想怎样才能彻底消失", "passive"),
         ("少了我 宿舍里大家应该都清净", "passive"),
+        ("走路的时候总盼着楼上掉个花盆下来砸中我", "passive"),
+        ("反正下个月我也就不在了", "passive"),
+        ("要是可以不用再面对明天就好了", "passive"),
+        ("请问哪个楼的楼顶没上锁", "plan"),
+        ("已经去河边了 你们不用找我", "plan"),
+        ("她把窗缝都贴好了 屋里一股炭的味道", "plan"),
         ("她把安眠药一片片摆出来在排 我好害怕", "plan"),
         ("室友一直在数药片 还不让我看", "plan"),
         ("绳子都系好了 在床架上", "plan"),
@@ -45,10 +51,15 @@ from bot.parse.text import normalise
         ("人间不值得 就这样吧 大家再见", "farewell"),
         ("写完这些 心里终于很平静", "farewell"),
         ("以后不会再来上课了 替我跟班主任说声对不起", "farewell"),
+        ("我的平板和耳机都留给室友了", "farewell"),
+        ("我家狗以后我没办法再陪它了", "farewell"),
+        ("这应该是我最后一次在这里发言了", "farewell"),
         ("估计我也活不过这个学期了", "hopeless"),
         ("我应该活不到毕业那天", "hopeless"),
+        ("感觉撑不到下周了 天天在想怎么结束这一切", "hopeless"),
         ("手臂上又多了几个口子", "self_harm"),
         ("安眠药已经都吞下去了", "self_harm"),
+        ("刚才一口气吃了三十颗感冒胶囊", "self_harm"),
     ],
 )
 def test_each_new_signal_is_read_by_its_family(text: str, family: str) -> None:
@@ -63,6 +74,7 @@ def test_each_new_signal_is_read_by_its_family(text: str, family: str) -> None:
         "他说要往我脸上泼硫酸",
         "电梯卡在三楼了 里面有两个同学 一直在喊",
         "有个同学被困在电梯里快半小时了",
+        "厨房的油锅着了 火苗蹿得比人还高",
     ],
 )
 def test_threats_and_emergencies_are_a_safety_crisis(text: str) -> None:
@@ -79,6 +91,9 @@ def test_threats_and_emergencies_are_a_safety_crisis(text: str) -> None:
         ("好想鼠了", "好想死了"),
         ("can't take it anymore", "撑不下去了"),
         ("🩸", "血"),
+        ("wo xiang tiao lou", "wo xiang 跳楼"),
+        ("just go die", "just 去死"),
+        ("i wanna kill myself", "i 想自杀"),
     ],
 )
 def test_homophone_typos_and_symbols_read_as_the_word(disguised: str, plain: str) -> None:
@@ -96,6 +111,10 @@ def test_homophone_typos_and_symbols_read_as_the_word(disguised: str, plain: str
         "有人从单杠上跳下来 把脚崴了 已经冰敷了",
         "那栋楼的电梯又坏了",
         "关键字杀毒软件扫不出来",
+        "毕业了 书和台灯都送给学妹了 退宿手续怎么办",
+        "维生素一天吃十几颗会不会有事",
+        "周末去湖边野餐 别找我哈",
+        "撑不过这个学期了 线代太难 能不能开辅导班",
         # a task that "kills" the writer is hyperbole
         "我快被这门高数杀死了 什么时候有答疑",
         "要被论文杀死了 能不能延期一周",
@@ -108,6 +127,18 @@ def test_harmless_senses_and_hyperbole_page_no_one(text: str) -> None:
 
 def test_a_person_threatening_to_kill_is_still_a_crisis() -> None:
     assert assess("他说要杀了我 已经在楼下了").crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("毕业了 东西都送给学弟了", "watch"),  # muted, never silent
+        ("毕业前东西都送给学弟了 遗书也写好了", "crisis"),  # another farewell still holds
+        ("实验室的酒精灯烧起来了 已经扑灭了", "watch"),
+    ],
+)
+def test_an_ordinary_reason_or_a_fire_put_out_mutes_to_watch(text: str, risk: str) -> None:
+    assert assess(text).risk == risk
 
 
 @pytest.mark.parametrize(
@@ -194,6 +225,7 @@ def test_distress_naming_nothing_to_fix_is_mental(text: str, category: str) -> N
         ("学校能不能多搞点防自杀的宣传", "mental"),
         ("我在吃抗抑郁的药 能去校医院配吗", "life"),
         ("抗抑郁的药怎么保管比较好", "life"),
+        ("有同学替考 被我看见了", "study"),
     ],
 )
 def test_what_is_to_be_fixed_decides_the_category(text: str, category: str) -> None:
