@@ -206,6 +206,7 @@ def test_danger_category_reads_only_the_model() -> None:
         ("这学期对什么都提不起兴趣 每天起床都很难", "mental"),
         ("心里空落落的 晚上睡不着 白天吃不下", "mental"),
         ("看不到一点希望 每天都一样", "mental"),
+        ("这几天什么都不想干 一直躺着", "mental"),
         ("每天都在哭 请尽快修一下宿舍的热水器", "life"),
     ],
 )
