@@ -87,8 +87,8 @@ def parse(text: str, sender: str, today: date, people: People) -> Parsed:
         parsed = _parse(t, sender, today, people, NO_RISK)
         if parsed.intent != "concern":  # the model learned distress from concerns: on a command or a report only rules speak
             return parsed
-        if found.crisis:
-            parsed = replace(parsed, category=found.category)
+        if found.crisis or found.risk == "watch":  # distress asking for nothing to be fixed is mental
+            parsed = replace(parsed, category=concern_category(t, found))
     else:
         parsed = _parse(t, sender, today, people, found)
         if found.risk == "none":

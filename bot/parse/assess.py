@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parse.concerns import request_scores
+from bot.parse.concerns import asks, request_scores
 from bot.parse.crisis import SAFETY_FAMILIES, Signal, framed, quiets_model, read
 from bot.parse.model import Model, load_model
 from bot.parse.text import normalise, strip_noise
@@ -30,13 +30,17 @@ MODEL_SIGNAL = "model"
 MODEL_MIN_CHARS = 6
 # How much the keyword rules add to the learned category probabilities (measured out of fold).
 RULE_WEIGHT = 1.0
+# A keyword at least this heavy (热水, 复习; not a lone 床 or 课) names something to be fixed.
+SURE_WORD = 2.0
 # Below this learned probability, with no keyword either, a concern's category is "other".
 UNSURE = 0.5
 # Distress without an explicit signal: the watch tier.
 _DISTRESS = re.compile(
-    r"绝望|崩溃|撑不住|撑不下去|熬不下去|活着好累|活得好累|好想哭|(?:每天|天天|一直|总是|晚上|偷偷)[^,。!?]{0,4}哭|哭了(?:一整晚|一晚上|好久)"
-    r"|(?:谁都|没人|没有人|谁也)(?:不)?在乎|一无是处|看不到希望|没有希望"
-    r"|抑郁|想不开|心好累|好痛苦|很痛苦|喘不过气|不想见任何人|不想说话|什么都不想做|没有意义"
+    r"绝望|崩溃|撑不住|撑不下去|熬不下去|活着好累|活得好累|好想哭|(?:每天|天天|一直|总是|晚上|偷偷)[^,。!?]{0,8}哭|哭了(?:一整晚|一晚上|好久)"
+    r"|(?:谁都|没人|没有人|谁也)(?:不)?在乎|一无是处|看不到(?:任何|一点|一丝)?希望|没有希望"
+    r"|(?<!抗)抑郁|想不开|心好累|好痛苦|很痛苦|喘不过气|不想见任何人|不想说话|什么都不想(?:做|干|动)|没有意义"
+    r"|不想(?:再)?(?:上学|上课|读书|读了|念了)|(?:好累|太累|好难受|太难受)[^。!?]{0,6}(?:是个头|熬到头|到头)|心慌|手抖"
+    r"|提不起(?:任何|什么)?(?:兴趣|劲|精神)|对什么都没(?:有)?兴趣|(?:整个人|心里|心)空(?:空的|落落|荡荡)|吃不下[^。!?]{0,12}(?:睡不着|失眠)|(?:睡不着|失眠)[^。!?]{0,12}吃不下"
 )
 
 
@@ -77,7 +81,7 @@ def assess_normalised(t: str) -> Assessment:
     learned = score >= model.crisis_threshold and len(strip_noise(t)) >= MODEL_MIN_CHARS and not quiets_model(t, reading)
     signals = tuple(dict.fromkeys(s.label() for s in held)) + ((MODEL_SIGNAL,) if learned else ())
     if held or learned:
-        return Assessment("crisis", crisis_category(held, None if held else learned_category(t)), signals, score)
+        return Assessment("crisis", crisis_category(held, None if held else danger_category(t)), signals, score)
     muted_labels = tuple(dict.fromkeys(f"{s.label()}:muted" for s in muted))
     if muted or (_DISTRESS.search(t) and not framed(t)):  # a film about depression is no one's distress
         return Assessment("watch", None, muted_labels, score)
@@ -97,9 +101,21 @@ def crisis_category(held: tuple[Signal, ...], learned: str | None) -> str:
     return "mental"
 
 
+def danger_category(t: str, model: Model | None = None) -> str:
+    """Return safety or mental for a crisis only the model heard, by the model's own heads: the keyword rules name
+    what is to be fixed (一把刀, 电梯), not whose life is in danger."""
+    ranked = (model or load_model()).category_scores(t)
+    return "safety" if ranked["safety"] > ranked["mental"] else "mental"
+
+
 def concern_category(t: str, found: Assessment) -> str:
-    """Return the category of a normalised concern: mental/safety for a crisis, else what is to be fixed."""
-    return found.category or learned_category(t)
+    """Return the category of a normalised concern: mental/safety for a crisis, mental for distress that names and
+    asks for nothing to be fixed (the watch tier), else what is to be fixed."""
+    if found.category:
+        return found.category
+    if found.risk == "watch" and not asks(t) and max(request_scores(t).values(), default=0.0) < SURE_WORD:
+        return "mental"
+    return learned_category(t)
 
 
 def learned_category(t: str, model: Model | None = None) -> str:

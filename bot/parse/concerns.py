@@ -34,9 +34,9 @@ _ANONYMOUS = re.compile(
 )
 # A question's "A not A" (能不能, 是不是, 可不可以) negates nothing: 能不能不具名 is read as 不具名.
 _A_NOT_A = re.compile(r"(.)不\1")
-_ANONYMOUS_WORD = re.compile(r"(?<!不用)(?<!不需要)(?<!不必)(?<!无需)(?<!没必要)匿名")
+_ANONYMOUS_WORD = re.compile(r"(?<!不用)(?<!不需要)(?<!不必)(?<!无需)(?<!没必要)匿名(?!投票|评教|测评|打分|问卷|调查|评价)")
 # A clause whose subject is someone else (朋友在树洞匿名发帖): their anonymity, not the sender's.
-_SOMEONE_ELSE = re.compile(r"^(?:我的?|有(?:个|位)?)?(?:朋友|室友|舍友|同学|有人|别人|他|她)")
+_SOMEONE_ELSE = re.compile(r"^(?:我的?|有(?:个|位)?)?(?:朋友|室友|舍友|同学|有人|别人|人|他|她)")
 _CLAUSES = re.compile(r"[,。!?;\s]+")
 
 
@@ -48,7 +48,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         r"安全|盗窃|被盗|失窃|小偷|(?<!偷)偷(?!偷)|诈骗|骗子|被骗|骗|骚扰|跟踪|偷拍|猥亵|消防|火灾|着火|起火|冒烟|受伤|打架|斗殴"
         r"|打人|被打|暴力|威胁|陌生人|可疑|监控|校园贷|网贷|贷款|传销|危险|漏电|电线|摔倒|摔伤|砸|车祸|被撞|撞伤|隐患"
         r"|辱骂|骂我|造谣|隐私|照片发|人肉|网暴|抢劫|勒索|醉酒|滑倒|结冰|塌|翻墙|防盗|门锁坏|外来人员|跟着我|尾随|灭火器|消防栓|安全出口|逃生|失联|联系不上|夜不归宿"
-        r"|没回宿舍|打群架|刀|陌生(?:男|女)|徘徊|有人跟(?:着|踪)|(?:随便|随意|直接)进(?:出)?(?:宿舍|寝室|楼)|(?:个人)?信息(?:被)?(?:泄露|暴露|外泄)|烟头|明火|违章电器|大功率|抽烟|吸烟"
+        r"|没回宿舍|打群架|刀|陌生(?:男|女)|徘徊|有人跟(?:着|踪|了)|跟了我|困人|鼓包|自燃|爆炸|(?:怕|担心)[^,。!?]{0,8}(?:炸|着火|起火|爆)|(?:随便|随意|直接)进(?:出)?(?:宿舍|寝室|楼)|(?:个人)?信息(?:被)?(?:泄露|暴露|外泄)|烟头|明火|违章电器|大功率|抽烟|吸烟"
         r"|拍照|越界|危化品|剧毒|不上锁|冒领|撞人|撞到|中暑|晕倒|急救|心肺复苏|护栏|溺水|毒气|泄漏|烟雾报警|玻璃划|刷单|冒充|公检法|硫酸|盐酸|硝酸|强酸|强碱|腐蚀|易燃|易爆|废液",
     ),
     ("safety", 3.0, r"不安全|没有安全感|没安全感|怕有人(?:进来|闯进来|偷)"),  # the sender frames it as fear for their safety
@@ -65,8 +65,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         2.0,
         r"学业|课程|考试|选课|选修|必修|考研|图书馆|挂科|补考|重修|学分|绩点|gpa|成绩|作业|实验报告|论文|毕设|毕业设计|教材"
         r"|自习|缓考|四六级|四级|六级|保研|转专业|辅修|双学位|课表|排课|期末|期中|复习|讲课|教学|考试周|刷题|答辩"
-        r"|导师|课题|考证|教务|学籍|不及格|考场|网课|高数|专业课|老师讲|听不懂|学不会|早八|早课|晚课|体测|作弊|休学|退学"
-        r"|不想上学",
+        r"|导师|课题|考证|教务|学籍|不及格|考场|网课|高数|专业课|老师讲|听不懂|学不会|早八|早课|晚课|体测|作弊|代考|替考|代签|代点名|休学|退学",
     ),
     ("study", 1.0, r"学习|上课|课(?!余|外活动)|教室|实验|老师|分数|英语|数学"),
     (
@@ -75,7 +74,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         r"食堂|饭菜|伙食|热水|空调|暖气|供暖|网络|校园网|wifi|网速|断网|网费|停电|断电|停水|没水|没电|快递|后勤|澡堂|浴室|洗澡"
         r"|报修|维修|修理|坏了|漏水|卫生间|厕所|洗衣机|饮水机|开水|蚊子|老鼠|蟑螂|噪音|养猫|养狗|宠物|门禁|熄灯|校车|班车"
         r"|超市|水电|电费|外卖|校园卡|一卡通|打印|停车|路灯|垃圾|异味|发霉|施工|衣柜|插座|电梯|晾衣|遥控器|滴水"
-        r"|补助|贫困|生活费|医务室|校医院|看病|医保|开药|配药|处方|药房|药店|副作用|感冒药|退烧药|消炎药|布洛芬|吵(?!架)|贵|收费|价格|太冷|太热|充电|卡顿",
+        r"|补助|贫困|生活费|医务室|校医院|看病|医保|开药|配药|处方|药房|药店|副作用|感冒药|退烧药|消炎药|布洛芬|安眠药|抗抑郁(?:的)?药|舍曲林|褪黑素|一起吃|保管|存放|收着|吵(?!架)|贵|收费|价格|太冷|太热|充电|卡顿",
     ),
     ("life", 1.0, r"饭|菜|床|卡|灯"),
     ("life", 0.5, r"宿舍|寝室|公寓|生活"),
@@ -89,7 +88,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         "mental",
         1.5,
         r"心理|情绪|压力|失眠|睡不着|焦虑|抑郁|孤独|想家|崩溃|难受|痛苦|绝望|哭|emo|自卑|迷茫|烦躁|心慌|心累|倾诉|找人聊"
-        r"|聊聊|不开心|心情|低落|没人在乎|没有人在乎|透明人|被忽视|恐慌|害怕|咨询师|想不通|没动力|自闭|社恐|自杀预防|预防自杀|危机干预|生命教育",
+        r"|聊聊|不开心|心情|低落|没人在乎|没有人在乎|透明人|被忽视|恐慌|害怕|咨询师|想不通|没动力|自闭|社恐|自杀预防|预防自杀|防自杀|防轻生|珍爱生命|危机干预|生命教育",
     ),
     (
         "other",
@@ -106,7 +105,7 @@ _CATEGORY_RES = tuple((category, weight, re.compile(words)) for category, weight
 # The clause that asks for something names what is to be fixed; its words count this many times over the
 # context around it (跟室友闹矛盾有点抑郁 + 想申请换宿舍 -> life).
 REQUEST_WEIGHT = 2.0
-_REQUEST = re.compile(r"想申请|申请|能不能|能否|可不可以|可以|希望|请问|麻烦|怎么办|怎么|如何|流程|手续|找谁|需要什么|帮我|建议|吗$")
+_REQUEST = re.compile(r"想申请|申请|能不能|能否|可不可以|可以|希望|请问|麻烦|怎么办|怎么|如何|流程|手续|找谁|需要什么|帮我|建议|有没有|吗$")
 _PRIORITY = ("safety", "career", "study", "life", "mental", "other")
 
 
@@ -115,10 +114,22 @@ def is_anonymous(text: str) -> bool:
     if _ANONYMOUS.search(_A_NOT_A.sub("", text)):
         return True
     return any(
-        _ANONYMOUS_WORD.search(clause) and not (_SOMEONE_ELSE.match(clause) and "我" not in clause)
+        _ANONYMOUS_WORD.search(clause) and not _theirs(clause)
         for clause in _CLAUSES.split(text)
         if "匿名" in clause
     )
+
+
+def _theirs(clause: str) -> bool:
+    """Tell whether 匿名 in a clause is someone else's (朋友在树洞匿名发帖, 有人匿名骂我): its subject is another
+    person and the sender is not named before it."""
+    other = _SOMEONE_ELSE.match(clause)
+    return other is not None and "我" not in clause[other.end() : clause.index("匿名")]
+
+
+def asks(text: str) -> bool:
+    """Tell whether any clause of a normalised message asks for something (能不能, 希望, 请问, …吗)."""
+    return any(_REQUEST.search(clause) for clause in _CLAUSES.split(text) if clause)
 
 
 def category_scores(text: str) -> dict[str, float]:

@@ -27,21 +27,27 @@ _TO_SIMPLIFIED = OpenCC("tw2sp")  # loaded once per process; a conversion costs 
 # count as whole tokens ("zs" inside "zshrc" stays); 紫砂 tea ware (紫砂壶) stays ware.
 _DISGUISES: tuple[tuple[str, str], ...] = (
     (r"紫砂(?![壶锅杯茶陶泥煲])|自鲨|自沙|自刹|自s", "自杀"),
+    (r"(?<![a-z])(?:want to|wanna|going to|gonna) (?:kill myself|end (?:my life|it all))(?![a-z])", "想自杀"),
     (r"(?<![a-z])(?:zi ?sha|zs|suicide|kill(?:ing)? myself)(?![a-z])", "自杀"),
     (r"(?<![a-z])suicidal(?![a-z])", "想自杀"),
     (r"(?<![a-z])(?:wo )?xiang si(?: le)?(?![a-z])|(?<![a-z])(?:want to|wanna) die(?![a-z])", "想死"),
     (r"(?<![a-z])wish i (?:was|were) dead(?![a-z])", "想死"),
+    (r"(?<![a-z])go die(?![a-z])", "去死"),
     (r"(?<![a-z])bu ?xiang ?huo(?: ?le)?(?![a-z])|(?<![a-z])don'?t want to live(?![a-z])", "不想活了"),
     (r"(?<![a-z])qing ?sheng(?![a-z])", "轻生"),
+    (r"(?<![a-z])tiao ?lou(?![a-z])", "跳楼"),
     (r"(?<![a-z])end (?:my life|it all)(?![a-z])", "结束生命"),
     (r"(?<![a-z])(?:self[- ]harm|cutting (?:myself|again)|(?:been|keep|kept|started) cutting)(?![a-z])", "自残"),
     (r"(?<![a-z])(?:won'?t|can'?t|doesn'?t|will not|cannot) stop (?:the )?bleeding(?![a-z])", "血止不住"),
     (r"轻身(?=的?(?:念头|想法|冲动))", "轻生"),  # the homophone typo, only where it names a thought
+    (r"(?:字|紫)杀", "自杀"), (r"跳搂", "跳楼"),  # homophone typos of the words themselves
+    (r"(?<=想)鼠(?=了|$|[ ,。!?])", "死"),  # 想鼠了: the homophone of 想死 (老鼠 stays)
+    (r"(?<![a-z])can'?t (?:do this|take it|go on) anymore(?![a-z])", "撑不下去了"),
     (r"(?<=[想要])噶|噶(?=了)", "死"),
-    (r"🔪", "刀"), (r"💊", "药"), (r"⚰\ufe0f?|🪦", "死"),
+    (r"🔪", "刀"), (r"💊", "药"), (r"🩸", "血"), (r"⚰\ufe0f?|🪦", "死"),
 )
 # Every disguise holds one of these characters: a cheap scan spares the full pattern on most messages.
-_DISGUISE_HINT = re.compile("[a-z紫鲨沙刹噶身\U0001F52A\U0001F48A\u26B0\U0001FAA6]")
+_DISGUISE_HINT = re.compile("[a-z紫鲨沙刹噶身字搂鼠\U0001F52A\U0001F48A\U0001FA78\u26B0\U0001FAA6]")
 _DISGUISE = re.compile("|".join(f"(?P<d{i}>{pattern})" for i, (pattern, _) in enumerate(_DISGUISES)))
 
 
