@@ -41,7 +41,7 @@ from bot.parse.snooze import find_reason, find_resume_day
 from bot.parse.text import normalise, strip_noise
 from bot.parse.topics import find_topics
 from bot.parse.typos import fold_typos
-from bot.parse.venues import Contact, classify_contact
+from bot.parse.venues import Contact, classify_contact, without_topics
 
 __all__ = ["Assessment", "Edit", "Parsed", "People", "PersonRef", "assess", "parse", "parse_edit"]
 
@@ -52,7 +52,7 @@ _REQUEST = re.compile(
     r"请.{0,8}(?:处理|解决|协调|落实|关注|跟进|核实|支援|帮忙)|建议|希望|能否|能不能|可否|可不可以|麻烦|尽快|呼吁|投诉|求助|怎么办"
 )
 _CONTACT_VERB = re.compile(
-    r"去|到|走访|看望|探望|慰问|参加|出席|听了|听课|旁听|讲了|讲授|主讲|授课|上了|开了|召开|举办|组织了|和|跟|与|同|约|谈|聊|见|陪"
+    r"(?<!过)去(?!年|世)|到|走访|看望|探望|慰问|参加|出席|听了|听课|旁听|讲了|讲授|主讲|授课|上了|开了|召开|举办|组织了|和|跟|与|同|(?<![签预节大制契公])约(?![束定率占为])|谈|聊|见|陪"
     r"|吃|进|查寝|值守|驻|蹲|坐|接待|交流|沟通|座谈|指导|主持|做了|作了|过了|完成|打卡|走|看|参与|回答|回复|答疑|解答|发了|问了"
 )
 # A problem passed on from students (学生反映…, 有同学说…): a concern when it asks for a fix and the sender did nothing.
@@ -164,7 +164,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
             venue=contact.venue,
             date=hit.day if hit else today,
             counterparts=names.counterparts,
-            students=count_students(episode.text),
+            students=count_students(without_topics(episode.text) if contact.kind == "mentee_talk" else episode.text),
             date_explicit=hit is not None,
             place=find_place(episode.text),
             group=find_group(episode.text),

@@ -21,7 +21,11 @@ _STUDENT_NOUN = (
 _STUDENT = re.compile(_STUDENT_NOUN)
 # A student noun that is the first part of something else: 学生宿舍, 学生会, 学生工作.
 _NOT_PEOPLE = re.compile(r"宿舍|寝室|公寓|会(?!员)|社|组织|活动|食堂|餐厅|事务|处|工作|服务|群|家长|代表大会")
-_STAFF = re.compile(r"老师|辅导员|教师|教授|领导|家长|同事|书记|院长|主任|处长|部长|干部(?<!学生干部)")
+# Staff, with an office's own 干事 (保卫干事, 学工干事): a 学生会干事 is a student.
+_STAFF = re.compile(
+    r"老师|辅导员|教师|教授|领导|家长|同事|书记|院长|主任|处长|部长|科长|科员|工作人员|保安|宿管|干部(?<!学生干部)"
+    r"|(?:保卫|后勤|学工|团委|宣传|教务|组织|人事|财务|招就|就业|机关|校办|院办|党办|处里|部里|科里)(?:处|部|科|办)?的?干事"
+)
 _CLASSIFIER = re.compile(r"\s*(名|个|位|人|口)")
 # Between a classifier and its noun: modifiers such as 刚入学的少数民族, 还没就业的, never a unit or a break.
 _FILLER = re.compile(r"[^\s,.;:!?、。；：！？0-9a-z班间室舍寝楼堂厅馆栋层组届级门节次个名位人课场项套张份本篇条时钟天周月年分是]{0,10}")

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from bot.parse.names import Mention
 
-HOST, COMPANION, PARTNER, TASKED = "host", "companion", "partner", "tasked"
+HOST, COMPANION, PARTNER, TASKED, OWNER = "host", "companion", "partner", "tasked", "owner"
 
-_JOINER = re.compile(r"^[\s、,和与跟及]*$")
+_JOINER = re.compile(r"^(?:[\s、,和与跟及]|还有|以及)*$")
 _HEADCOUNT = re.compile(r"^\s*(?:[两二三四五六七八九几0-9]+\s*(?:位|个|名))?\s*(?:辅导员|老师|教师|同志|同事)")
 # Before a companion or a partner: 和/跟/与 X, with a department or title in between (和保卫处贺军, 跟辅导员杨帆).
 _WITH = re.compile(
@@ -31,10 +31,16 @@ _COMPANY = re.compile(
 _INVITED = re.compile(r"(?:约(?!上)|约见|找|叫(?!上)|请)了?\s*(?:辅导员|思政课?老师|老师|教授)?\s*$")
 _ALONG = re.compile(r"^\s*(?:[两二三四五六七八九几0-9]+\s*(?:位|个|名))?\s*(?:辅导员|老师|教师|同志)?\s*(?:一起|一块儿?|一同|一道|共同)")
 # Named after the fact: 王丽也在, 辅导员陈静陪同, 王丽参加了.
+# With the sender, after a time too (刘洋今天陪我去了, 石志刚 杨帆 和我 昨晚一起查寝); 带我去 after a time is a host's lead.
+_ALONG_WITH_ME = (
+    r"(?:陪|和|跟|与|同)(?:着|同)?(?:我|我们)\s*(?:今天|昨天|昨晚|今晚|前天|上午|下午|晚上|中午)?\s*(?:一起|一块儿?|一同|一道)?"
+    r"(?:去|到|走访|看望|看|查|进|参观|巡查|检查)"
+)
 _PRESENT = re.compile(
     r"^\s*(?:也|都)?\s*(?:一起|一同|陪同|同去|同行|随行|在场|也在|也去|也来|参加|出席"
-    r"|(?:陪|带|领)(?:着|同)?(?:我|我们)(?:一起|一块儿?|一同)?(?:去|到|走访|看望|看|查|进|参观))"
+    rf"|(?:陪|带|领)(?:着|同)?(?:我|我们)(?:一起|一块儿?|一同)?(?:去|到|走访|看望|看|查|进|参观)|{_ALONG_WITH_ME})"
 )
+_WITH_ME = re.compile(rf"^{_ALONG_WITH_ME}")
 # Given a task to follow up (已让赵磊跟进, 请王丽核实): named in the report, but neither met nor along.
 _TASKED_BY = re.compile(r"(?:让|请|安排|交给|交代|交由|嘱咐|叮嘱|要求|责成|委托|由)\s*(?:辅导员|老师)?\s*$")
 _TASK = re.compile(
@@ -43,6 +49,13 @@ _TASK = re.compile(
 )
 _TIME = re.compile(
     r"^(?:\s|今天|昨天|前天|今晚|昨晚|上午|下午|晚上|中午|早上|当天|那天|(?:本|这|上)?(?:周|星期|礼拜)[一二三四五六日天])*"
+)
+# Their class's own meeting or day, named right after them (王丽班会, 徐鹏他们班的班会, 赵磊 电气2201 班会): theirs.
+_OWN_CLASS = r"(?:他们|她们|他|她)?(?:所?带的)?(?:班上|班里|班级|年级|班(?![长车子委会]))?的?\s*(?:[\u4e00-\u9fff]{2}\d{4}班?)?\s*的?"
+_HOST_OWN = re.compile(rf"^{_OWN_CLASS}(?:主题)?(?:班会|年级会|年级大会|团日|党日|主题活动)")
+# Named as whose class or students they were (听了彭浩班上几个同学的意见): neither met nor along.
+_OWNER_OF = re.compile(
+    r"^(?:他们|她们|他|她)?(?:(?:所?带的)?(?:班上|班里|班级|年级|班(?![长车子委会]))|(?:所?带)?的(?:学生|同学))"
 )
 # What a host runs: their class, class meeting, activity, or their own talk with students.
 _ACTIVITY = (
@@ -92,11 +105,15 @@ def _role(text: str, start: int, end: int) -> str:
         after = after[headcount.end() :]
     if _TASKED_BY.search(before) and _TASK.match(after):
         return TASKED
+    timed = _TIME.sub("", after, count=1)
+    if _HOST_OWN.match(timed):
+        return HOST
+    if _OWNER_OF.match(after):
+        return OWNER
     if _WITH.search(before):
         if _INVITED.search(before) and not _ALONG.match(text[end:]):
             return PARTNER
         return COMPANION if _COMPANY.match(after) else PARTNER
-    if _PRESENT.match(after):
+    if _PRESENT.match(after) or _WITH_ME.match(timed):
         return COMPANION
-    timed = _TIME.sub("", after, count=1)
     return HOST if _HOST_OF.match(timed) or _HOST_VERB.match(timed) or _HOST_MEETING.match(timed) else PARTNER

@@ -41,6 +41,9 @@ _COMMAND_WORDS = (
     "一线",
     "学生会",
     "学生社区",
+    "进度",
+    "周报",
+    "汇总",
 )
 _READING: dict[str, str] = {}
 _BY_SOUND = {" ".join(readings(c)[0] for c in word): word for word in _COMMAND_WORDS}

@@ -19,6 +19,8 @@ from bot.parse.roles import COMPANION, HOST, PARTNER, staff_roles
 
 _ONLINE_NOISE = re.compile(
     r"加了?[^,.;:!?、。\s]{0,6}微信|微信号|留了?[^,.;:!?、。\s]{0,4}(?:电话|微信|联系方式)|线下"
+    # a medium planned and given up, or denied (本来想线上开 后来改成线下, 没用腾讯会议)
+    r"|(?:本来|原本|原来|原计划|原定)(?!就)(?:想|要|打算|计划|准备)?[^,.;:!?、。\s]{0,4}|(?:没|不|未)(?:有)?(?:用|走|是|在|通过)?(?:线上|网上|腾讯会议|视频|钉钉)"
     r"|短视频|视频号|(?:剪|拍|做|录)(?:了|个|些)?视频|网络(?!会议|平台|直播|连线|视频|上|交流|答疑|面谈|班会)"
 )
 _ONLINE = re.compile(
@@ -37,7 +39,9 @@ _ATTEND = re.compile(r"听了|去听|旁听|听课|全程听|听.{0,10}(?:课|�
 _LISTENER = re.compile(r"\s*(?:老师|辅导员|教授|讲师)?\s*(?:也|都|全程)*(?:来|去|在|到)?了?(?:后面|后排|现场|教室|台下)?")
 _TEACH = re.compile(r"给.{0,12}(?:上|讲)|讲授|授课|主讲|讲了|上了|开讲|讲完|上完|讲的|上的|我讲|承担|讲了?[一两几]?(?:次|堂|节)")
 _FRONTLINE = re.compile(r"一线|值守|驻点|蹲点|坐班|值班|驻守|蹲守|驻楼")
-_TALK_VERB = re.compile(r"约谈|面谈|谈心|谈话|谈了|谈|聊|交流|座谈|沟通|指导|帮扶|见面|汇报|碰了|碰头|开了个?小?会")
+_TALK_VERB = re.compile(
+    r"约谈|面谈|谈心|谈话|谈了|谈|聊|交流|座谈|沟通|指导|帮扶|见面|汇报|碰了|碰头|开了个?小?会|备课|教研|研讨|磨课|说课|讨论|商量|商讨"
+)
 
 # Where what was talked about begins: it runs to the end of the clause and names neither a venue nor a course.
 _TALK_ZONE = re.compile(
@@ -45,7 +49,10 @@ _TALK_ZONE = re.compile(
     r"|(?:主题|题目|内容)(?:是|为|:))[了过着起到下一会儿几句聊谈问]*"
 )
 # Speech that carries a subject (讲了讲实验安全, 分享读书心得): a venue word after it is the subject, not the place.
-_SPEECH_ZONE = re.compile(r"(?:讲(?!座|堂|话|台|课)|分享(?!会)|介绍)[了过着起到下一会儿讲]*")
+# A talk given (讲了一次入学教育讲座) names its own venue.
+_SPEECH_ZONE = re.compile(
+    r"(?:讲(?!座|堂|话|台|课|[了过]?(?:[一两几]?[次场堂期个])?[^,.;:!?、。\s]{0,8}?(?:讲座|报告|党课|团课))|分享(?!会)|介绍)[了过着起到下一会儿讲]*"
+)
 _CLAUSE_END = re.compile(r"[,.;:!?、。；：！？\s]")
 
 _CLUB_SUFFIX = r"[\u4e00-\u9fff](?<!出版|旅行|合作|杂志|通讯)(?<![报公])社(?![会区交科保工员长团])"
@@ -56,7 +63,7 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "lecture",
         re.compile(
-            r"讲座|报告会|宣讲|党课|团课|培训|作了?.{0,10}报告|做了?.{0,10}报告|形势报告|专题报告|辅导报告|讲堂|论坛|开讲|主讲|分享会|报告厅"
+            r"讲座|报告会|宣讲|党课|团课|培训|作了?.{0,10}报告|做了?.{0,10}报告|(?<!听)讲了?(?:一|两|几)?(?:次|场|期)[^,.;:!?、。\s]{0,8}报告|形势报告|专题报告|辅导报告|讲堂|论坛|开讲|主讲|分享会|报告厅"
             # giving a one-off lesson (安全教育课, 廉洁教育课) is a talk for students; a 专业课 is a class in session
             r"|(?<!听)讲了?(?:一|两|几)?(?:次|堂|节|场|门)?[^,.;:!?、。\s]{0,6}(?<!专业|实验)课(?!题|程表)"
             r"|给[^,.;:!?、。\s]{0,10}上了?[^,.;:!?、。\s]{0,8}(?<!专业|实验)课(?!题|程表)"
@@ -117,7 +124,13 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|养老院|敬老院|考场|田间"
         ),
     ),
-    ("class", re.compile(r"班级|班里|班上|全班|到.{0,8}班(?![车会子长委])|\d{4}班|团支部|年级")),
+    (
+        "class",
+        re.compile(
+            r"班级|班里|班上|全班|到.{0,8}班(?![车会子长委])|走访.{0,6}班(?![车会子长委主])|[一两三四五六七八九几0-9]个班(?![车会子长委主])"
+            r"|\d{4}班|团支部|年级"
+        ),
+    ),
     (
         "activity",
         re.compile(
@@ -210,6 +223,14 @@ def classify_contact(
         if _VISIT.search(text):
             return Contact("face_to_face", "other")
     return None
+
+
+def without_topics(text: str) -> str:
+    """Blank what was talked about (主要说她们年级有两个学生…), keeping positions: students named there were not met."""
+    chars = list(text)
+    for start, end in _zones(text, _TALK_ZONE):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def find_venue(text: str, zones: Sequence[tuple[int, int]] | None = None) -> str | None:

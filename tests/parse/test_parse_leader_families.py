@@ -493,3 +493,68 @@ def test_a_pronoun_for_a_named_counselor(run: Run, sender: str, text: str, expec
 @pytest.mark.parametrize(("sender", "text", "expect"), DATED_LATER_AND_EVERYONES_FIGURES)
 def test_dated_later_and_everyones_figures(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
     check(run, sender, text, expect)
+
+
+COUNSELORS_OWN_CLASS_NAMED_AFTER_THEM: list[Case] = [
+    ("zhouhaitao01", "昨晚去了孙悦她们班的班会 讲了几句", {"kind": "mentee_activity", "counterparts": ["sunyue01"]}),
+    ("yanfeng01", "杨帆班会 机械2301", {"kind": "mentee_activity", "counterparts": ["yangfan01"]}),
+    ("taoyong01", "周一 韩冰 体育2202 主题班会", {"kind": "mentee_activity", "counterparts": ["hanbing01"]}),
+    ("cuiguilan01", "袁芳老师班上的团日活动去看了看", {"kind": "mentee_activity", "counterparts": ["yuanfang01"]}),
+    # named only as whose students they were: the visit decides
+    ("xiongbin01", "在二食堂吃饭 顺便听了沈璐班上三个同学的想法", {"kind": "face_to_face", "venue": "canteen"}),
+    ("wangjie01", "去宿舍看了林涛带的学生", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["lintao01"]}),
+]
+STAFF_WHO_CAME_WITH_ME: list[Case] = [
+    ("luweiping01", "和肖军还有丁一凡一块儿去了机械学院男生宿舍", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["dingyifan01", "xiaojun01"]}),
+    ("zhonghua01", "郭佳以及许蕾两位辅导员一同去了外院女生公寓", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["guojia01", "xulei01"]}),
+    ("jinyu01", "苏晴昨晚陪我去了艺术学院宿舍", {"kind": "face_to_face", "venue": "dorm", "date": "2026-11-24", "counterparts": ["suqing01"]}),
+    ("liminghui01", "曹颖 蒋欣 和我 今晚一起查寝", {"kind": "face_to_face", "venue": "dorm", "counterparts": ["caoying01", "jiangxin01"]}),
+    ("xiongbin01", "罗敏同志上午跟我一起去化学楼实验室看学生做实验", {"kind": "face_to_face", "venue": "other", "counterparts": ["luomin01"]}),
+]
+TALKS_GIVEN_AND_MEDIA_GIVEN_UP: list[Case] = [
+    ("hejun02", "给新生讲了一次消防安全讲座", {"kind": "face_to_face", "venue": "lecture"}),
+    ("gumin01", "下午给大一学生讲了一场学业规划报告", {"kind": "face_to_face", "venue": "lecture"}),
+    ("maojianxin01", "用PPT讲了两次求职技巧讲座", {"kind": "face_to_face", "venue": "lecture"}),
+    ("zouguodong01", "原本打算腾讯会议 最后还是在学院会议室和学生代表座谈", {"kind": "face_to_face", "venue": "talk"}),
+    ("yanfeng01", "没用视频 直接去宿舍和学生当面聊的", {"kind": "face_to_face", "venue": "dorm"}),
+    ("konglingjun01", "这次不是线上 是在教室里和计科2203开的班会", {"kind": "face_to_face", "venue": "class"}),
+]
+COURSE_PREPARED_WITH_LINKED_TEACHERS: list[Case] = [
+    ("yaolijun01", "和程瑶一起集体备课 形势与政策", {"kind": "mentee_talk", "counterparts": ["chengyao01"]}),
+    ("liminghui01", "任思思 毛概 教学研讨", {"kind": "mentee_talk", "counterparts": ["rensisi01"]}),
+    ("zhengguoping01", "跟孙嘉商量了下学期思修课的安排", {"kind": "mentee_talk", "counterparts": ["sunjia01"]}),
+]
+STAFF_COUNTED_AND_STUDENTS_TALKED_ABOUT: list[Case] = [
+    ("sunguoqiang01", "带着三名后勤干事去学生公寓 和五个同学聊了聊", {"venue": "dorm", "students": 5}),
+    ("leizhenyu01", "和两位团委干事一起去食堂陪学生吃饭", {"venue": "canteen", "students": None}),
+    ("wangjie01", "和傅强谈了谈 他说班里有三个学生考研压力大", {"kind": "mentee_talk", "students": None}),
+    ("zhonghua01", "约谈许蕾 聊到她带的四名学生挂科", {"kind": "mentee_talk", "students": None}),
+    ("shiwen01", "下午走访了两个班 和同学们聊了聊", {"kind": "face_to_face", "venue": "class"}),
+]
+COMMAND_TYPOS_FILLERS_AND_LEADERS_REQUESTS: list[Case] = [
+    ("lihongmei01", "查下我的尽度", {"intent": "progress"}),
+    ("chenweidong01", "本学期任务完成得怎样", {"intent": "progress"}),
+    ("qiuchenyang01", "发下本周的周抱", {"intent": "digest"}),
+    ("baijing01", "各学院情况会总一下", {"intent": "digest"}),
+    ("hejun02", "嗯那个周日晚上去宿舍查了查", {"date": "2026-11-22", "venue": "dorm"}),
+    ("gumin01", "今年补考通过率比去年低 建议各学院加强学业帮扶", {"intent": "concern"}),
+    ("maojianxin01", "签约企业明显减少 希望学校多联系几家用人单位", {"intent": "concern"}),
+]
+
+FIFTH_BATCH_FAMILIES = {
+    "counselors-own-class": COUNSELORS_OWN_CLASS_NAMED_AFTER_THEM,
+    "came-with-me": STAFF_WHO_CAME_WITH_ME,
+    "talks-given-media-given-up": TALKS_GIVEN_AND_MEDIA_GIVEN_UP,
+    "course-prepared": COURSE_PREPARED_WITH_LINKED_TEACHERS,
+    "staff-counted-students-talked-about": STAFF_COUNTED_AND_STUDENTS_TALKED_ABOUT,
+    "command-typos-fillers-requests": COMMAND_TYPOS_FILLERS_AND_LEADERS_REQUESTS,
+}
+
+
+@pytest.mark.parametrize(
+    ("sender", "text", "expect"),
+    [pytest.param(*case, id=f"{family}-{n}") for family, cases in FIFTH_BATCH_FAMILIES.items() for n, case in enumerate(cases)],
+)
+def test_fifth_unseen_batch_families(run: Run, sender: str, text: str, expect: dict[str, Any]) -> None:
+    """The families the fifth unseen batch (voice input, terse notes, titles, course names) broke."""
+    check(run, sender, text, expect)
