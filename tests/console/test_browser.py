@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -30,6 +30,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 PHONE: ViewportSize = {"width": 390, "height": 844}
+# Assertions wait as long as actions do (Playwright's own default is 5 s): on a loaded CI machine a crisis
+# alert through the outbox, or a page served while the database is busy, can take longer than that.
+BROWSER_WAIT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +41,7 @@ def browser() -> Iterator[Browser]:
         pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); CI installs it and fails on any skip")
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        expect.set_options(timeout=BROWSER_WAIT_MS)
         yield launched
         launched.close()
 
@@ -65,7 +69,7 @@ def shots(request: pytest.FixtureRequest) -> Path:
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN", accept_downloads=True)
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(BROWSER_WAIT_MS)
     yield tab
     context.close()
 

@@ -79,7 +79,7 @@ def phone(browser: Browser, url: str) -> Iterator[Page]:
     """A phone-sized page on the emulator, closed afterwards."""
     context = browser.new_context(base_url=url, viewport=console_browser.PHONE, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(console_browser.BROWSER_WAIT_MS)
     try:
         page.goto("/emulator/")
         yield page
