@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.parse.assess import MODEL_SIGNAL, NO_RISK, Assessment, assess, assess_normalised, concern_category
 from bot.parse.concerns import category_scores, is_anonymous
-from bot.parse.counts import count_half_days, count_students
+from bot.parse.counts import count_half_days, count_students, count_total
 from bot.parse.crisis import crisis_signals
 from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
@@ -164,7 +164,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
             venue=contact.venue,
             date=hit.day if hit else today,
             counterparts=names.counterparts,
-            students=count_students(without_topics(episode.text) if contact.kind == "mentee_talk" else episode.text),
+            students=_students(t, episode.text, contact.kind),
             date_explicit=hit is not None,
             place=find_place(episode.text),
             group=find_group(episode.text),
@@ -177,6 +177,14 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or (not roles & LEADER_ROLES and category_scores(t)):
         return _concern(t, sender, people, names=names)  # a leader's concern raises a problem
     return Parsed("unknown")
+
+
+def _students(t: str, episode: str, kind: str) -> int | None:
+    """Return the students met in the main contact, or a total written after it for the whole visit."""
+    if kind == "mentee_talk":
+        return count_students(without_topics(episode))
+    found = count_students(episode)
+    return found if found is not None else count_total(t[len(episode) :])
 
 
 def _called_off(t: str, classify: Callable[[str, tuple[Mention, ...]], Contact | None]) -> bool:
