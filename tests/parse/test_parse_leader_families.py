@@ -578,12 +578,20 @@ TALK_GIVEN_TO_STUDENTS: list[Case] = [  # the sender spoke to students where no 
     ("wanchun01", "给新生讲解了图书馆数据库的检索方法", {"kind": "face_to_face", "venue": "lecture"}),
     ("maojianxin01", "下午在招就处给研究生们讲了面试技巧", {"kind": "face_to_face", "venue": "lecture"}),
 ]
+HOW_TO_TAUGHT_IS_NO_HELP: list[Case] = [  # 怎么用 after a verb of teaching reports what was taught
+    ("wanchun01", "给新生讲解了图书馆数据库怎么用", {"kind": "face_to_face", "venue": "lecture"}),
+    ("hejun02", "下午去宿舍教了同学们怎么用反诈APP", {"kind": "face_to_face", "venue": "dorm"}),
+    ("yinlihua01", "班会上给同学们介绍了心理预约系统怎么使用", {"kind": "face_to_face", "venue": "class"}),
+    ("wanchun01", "教我怎么用这个", {"intent": "help"}),
+    ("wanchun01", "讲了半天还是不知道怎么用？", {"intent": "help"}),
+]
 
 SIXTH_BATCH_FAMILIES = {
     "weekday-one-part-of-day": WEEKDAY_ONE_BEFORE_PART_OF_DAY,
     "second-place-of-one-visit": SECOND_PLACE_OF_ONE_VISIT,
     "counts-beside-rooms-totals": COUNTS_BESIDE_ROOMS_AND_TOTALS,
     "talk-given-to-students": TALK_GIVEN_TO_STUDENTS,
+    "how-to-taught": HOW_TO_TAUGHT_IS_NO_HELP,
 }
 LATER_BATCH_FAMILIES = {**FIFTH_BATCH_FAMILIES, **SIXTH_BATCH_FAMILIES}
 
