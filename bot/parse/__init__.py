@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.parse.assess import MODEL_SIGNAL, NO_RISK, Assessment, assess, assess_normalised, concern_category
 from bot.parse.concerns import category_scores, is_anonymous
-from bot.parse.counts import count_half_days, count_students
+from bot.parse.counts import count_half_days, count_students, count_total
 from bot.parse.crisis import crisis_signals
 from bot.parse.dates import contact_date, find_part_of_day
 from bot.parse.edits import Edit, parse_edit
@@ -71,6 +71,9 @@ _CONCERN_CUE = re.compile(
     r"[?？]|吗|呢|问题|困难|反映|太|不够|没有|缺|坏|差|难|希望|建议|请|能否|能不能|怎么|为什么|为啥|咋"
 )
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
+# How-to words the sender taught students (给新生讲解了数据库怎么用): a report, not a question to the bot.
+_TAUGHT_HOW = re.compile(r"(?:讲了|讲解了?|教了|介绍了|演示了|示范了|培训了)[^,.;:!?。，；：！？\s]{0,12}(?:怎么|如何|咋)")
+_ASKS = re.compile(r"[?？]|吗|么$")
 _CLAUSE = re.compile(r"[\s,，。.!?;；]+")
 # A contact that did not take place: 本来要去宿舍的 结果没去成.
 _CALLED_OFF = re.compile(r"(?:没|未)能?(?:去|来|走|办|开|谈|见)成|没能(?:去|来|成行)|未能成行|没成行|泡汤|去不成")
@@ -164,7 +167,7 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
             venue=contact.venue,
             date=hit.day if hit else today,
             counterparts=names.counterparts,
-            students=count_students(without_topics(episode.text) if contact.kind == "mentee_talk" else episode.text),
+            students=_students(t, episode.text, contact.kind),
             date_explicit=hit is not None,
             place=find_place(episode.text),
             group=find_group(episode.text),
@@ -177,6 +180,14 @@ def _parse_staff(t: str, sender: str, today: date, people: People, person: Perso
     if roles & MENTEE_ROLES or _CONCERN_CUE.search(t) or (not roles & LEADER_ROLES and category_scores(t)):
         return _concern(t, sender, people, names=names)  # a leader's concern raises a problem
     return Parsed("unknown")
+
+
+def _students(t: str, episode: str, kind: str) -> int | None:
+    """Return the students met in the main contact, or a total written after it for the whole visit."""
+    if kind == "mentee_talk":
+        return count_students(without_topics(episode))
+    found = count_students(episode)
+    return found if found is not None else count_total(t[len(episode) :])
 
 
 def _called_off(t: str, classify: Callable[[str, tuple[Mention, ...]], Contact | None]) -> bool:
@@ -216,6 +227,8 @@ def _asks_help(t: str, student: bool) -> bool:
     if not is_help(t):
         return False
     if student and max(category_scores(t).values(), default=0.0) >= 2.0:
+        return False
+    if not student and _TAUGHT_HOW.search(t) and not _ASKS.search(t):
         return False
     return bool(_HELP_QUESTION.search(t)) or len(strip_noise(t)) <= 8
 

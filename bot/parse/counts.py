@@ -26,6 +26,7 @@ _STAFF = re.compile(
     r"老师|辅导员|教师|教授|领导|家长|同事|书记|院长|主任|处长|部长|科长|科员|工作人员|保安|宿管|干部(?<!学生干部)"
     r"|(?:保卫|后勤|学工|团委|宣传|教务|组织|人事|财务|招就|就业|机关|校办|院办|党办|处里|部里|科里)(?:处|部|科|办)?的?干事"
 )
+_TOTAL = re.compile(r"一共|总共|共计|合计|累计|(?<![一总公])共(?!同|进|建|青|享|产)")
 _CLASSIFIER = re.compile(r"\s*(名|个|位|人|口)")
 # Between a classifier and its noun: modifiers such as 刚入学的少数民族, 还没就业的, never a unit or a break.
 _FILLER = re.compile(r"[^\s,.;:!?、。；：！？0-9a-z班间室舍寝楼堂厅馆栋层组届级门节次个名位人课场项套张份本篇条时钟天周月年分是]{0,10}")
@@ -38,7 +39,8 @@ _HEDGE_AFTER = re.compile(r"^\s*(?:多|余|来|几|\+|出头|左右|上下|以�
 _HEDGE_AFTER_UNIT = re.compile(r"^\s*(?:多|余|\+|出头|左右|上下|以上|开外)")
 _TOTAL_BEFORE = re.compile(r"(?:一共|总共|共计|合计|共|计|有|来了|到了|到场|参加|出席|全班|全体|累计)\s*$")
 _CLAUSE_END = re.compile(r"^\s*(?:$|[,.;:!?、。；：！？~～)）\s]|吧|啊|呀|左右|参加|出席|到课|到场|在场|在线|来访|参与)")
-_NOT_A_COUNT_BEFORE = re.compile(r"(?:第|#|号|周|星期|礼拜|[.\-/a-z]|\d:)$")  # 10:30 is a time; 学生:18人 a count
+# 10:30 is a time and 12/3 a date; 学生:18人 and 4间/15人 are counts
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:第|#|号|周|星期|礼拜|[.\-a-z]|(?<![\u4e00-\u9fff])/|\d:)$")
 _RANK_BEFORE = re.compile(r"(?:前|排|排名|获|得|第)\s*$")
 _GRADE = re.compile(r"[大研初高博硕]$")  # 大三, 研一: a year of study
 _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:号|楼|栋|层|级|届|年|月|日|点|分|岁|元|块|%|度|米|公里|小时|钟|天|周|次|遍|节|页|条|份|间|门"
@@ -46,7 +48,8 @@ _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:号|楼|栋|层|级|届|年|月|日|点
 _NOT_PERSON_AFTER_REN = re.compile(r"^(?:间|次|份|均|头|家|情|身|际|员|工|民|生|才|数|群|物|力|事|格|性|手)")
 
 _DAY = re.compile(r"全天|一整天|整整一天|整天|(?<![第前后每同当])一天(?!天)|全日|一整日|整日")
-_HALF_DAY = re.compile(r"半天|半日|一上午|一下午|整个上午|整个下午|一晚上|整晚|一个上午|一个下午|一个晚上")
+# 周一晚上 is Monday evening, not 一晚上 (a whole evening).
+_HALF_DAY = re.compile(r"半天|半日|(?<![周期拜])(?:一上午|一下午|一晚上)|整个上午|整个下午|整晚|一个上午|一个下午|一个晚上")
 _HOURS = re.compile(rf"({NUM}|[0-9]+\.[0-9]+)\s*(?:多)?\s*(个)?\s*(半)?\s*(?:多)?\s*(?:小时|钟头|h\b)")
 _DAYS = re.compile(r"([0-9]+|十?[一二两三四五六七八九]|十)\s*(?:多)?\s*(?:个)?\s*(?:整)?天(?![前后])")
 
@@ -62,6 +65,15 @@ def count_students(text: str) -> int | None:
         if found is not None:
             return found or None
     return None
+
+
+def count_total(text: str) -> int | None:
+    """Return the students a total states (共接触学生16人, 一共见了17个同学) in text after the main contact, or None.
+
+    Example message: "新闻2203课堂听课 + 课后到宿舍走访 共接触学生16人" -> 16: the total covers the whole visit.
+    """
+    total = _TOTAL.search(text)
+    return count_students(text[total.start() :]) if total else None
 
 
 def _people_count(text: str, match: re.Match[str]) -> int | None:

@@ -26,7 +26,8 @@ _CLAUSE = re.compile(r"[^,.;:!?、。；：！？\s]+")
 _BREAK = frozenset(",.;:!?、。；：！？ ")
 # Where a second contact may begin: a time of day or a date at the start of a clause, or a word of sequence.
 _PART_OF_DAY = re.compile(r"(?:上午|下午|中午|晚上|傍晚|早上|早晨|凌晨|夜里|晚间|晚饭后|午饭后|饭后|课后|会后|散会后|之后)")
-_AGAIN = re.compile(r"又")
+# 又, 顺便/顺道 (顺道去宿舍看了看), 课后/会后 and a report's ", 并与学生座谈" go on to another contact.
+_AGAIN = re.compile(r"又|顺便|顺道|顺路|课后|会后|散会后|结束后|(?<=[,.;:!?、。；：！？\s])并(?=[与和同跟到去走深召参查看])")
 _AGAIN_AFTER_TIME = re.compile(r"^\S{0,6}?[又还再也]")
 # 然后/接着 often go on with the same visit (去宿舍看了看 然后跟同学聊了聊): a split needs a contact of another kind.
 _THEN = re.compile(r"然后|接着|随后|后来")
@@ -96,14 +97,15 @@ def _second_contact(text: str, dates: list[DateHit], mentions: tuple[Mention, ..
     starts = {hit.start for hit in dates} | parts
     # a second part of the day begins a contact even unpunctuated (上午听课下午查寝)
     later_parts = {at for at in parts if at > min(parts)}
-    strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | later_parts | {m.start() for m in _AGAIN.finditer(text)}
+    sequels = {m.start() for m in _AGAIN.finditer(text)}
+    strong = {at for at in starts if at > 0 and text[at - 1] in _BREAK} | later_parts | sequels
     weak = {m.start() for m in _THEN.finditer(text)} - strong
     timed = sorted(starts)
     for at in sorted(a for a in strong | weak if a > 0):
         head, tail = text[:at], text[at:]
         if not (_ACTION.search(head) and _ACTION.search(tail)):
             continue
-        if at in starts and not (timed[0] < at or _AGAIN_AFTER_TIME.match(tail)):
+        if at in starts and at not in sequels and not (timed[0] < at or _AGAIN_AFTER_TIME.match(tail)):
             continue  # 上午…下午…, 周一…周三又…: a second time only after a first one, or with 又/还/再
         first = classify(head, tuple(m for m in mentions if m.end <= at))
         then = classify(tail, tuple(replace(m, start=m.start - at, end=m.end - at) for m in mentions if m.start >= at))

@@ -141,6 +141,13 @@ _VENUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("activity", re.compile(r"操场|体育馆|球场|田径场|运动场")),  # sport grounds: what is done there is sport
     ("other", re.compile(r"工作室|创新|实训|现场|企业|公司")),
 )
+# Places listed in one visit (学生宿舍和食堂, 一食堂+三食堂): the one written first is where the visit began.
+_PLACES = frozenset({"dorm", "canteen", "classroom", "other"})
+_PLACE_LIST = re.compile(r"(宿舍|寝室|公寓|学生社区|食堂|餐厅|饭堂|教室|课堂|图书馆|实验室)(和|与|及|以及|、|\+|还有)(\S{1,4})")
+# The sender spoke to students with no venue word (给毕业生讲了简历怎么写): a talk given, a lecture.
+_GAVE_TALK = re.compile(
+    r"给[^\s,.;:!?、。]{0,8}?(?:学生|同学|新生|毕业生|研究生|本科生)们?(?:讲了|讲解|讲授|介绍了|做了?[^\s,.;:!?、。]{0,6}辅导)"
+)
 # With students and no venue word: a talk proper (接待, 谈心) is a talk wherever it was held; a chat at a place
 # the sender went to (在机房 看学生备赛 聊了半小时) is a visit to that place.
 _TALK_PROPER = re.compile(
@@ -214,6 +221,8 @@ def classify_contact(
     if _STUDENTS.search(text):
         if _TALK_PROPER.search(text):
             return Contact("face_to_face", "talk")  # 和校报学生编辑开会: a meeting, whoever the students are
+        if _GAVE_TALK.search(text):
+            return Contact("face_to_face", "lecture")
         if _TOGETHER.search(text) or _DOING_WITH_STUDENTS.search(text):
             return Contact("face_to_face", "activity")  # 和同学们一起包饺子 / 一起去烈士陵园
         if _SOME_PLACE.search(text):
@@ -237,9 +246,19 @@ def find_venue(text: str, zones: Sequence[tuple[int, int]] | None = None) -> str
     """Return the venue of the strongest venue word outside what was talked about, or None."""
     if zones is None:
         zones = _zones(text, _TALK_ZONE) + _zones(text, _SPEECH_ZONE)
-    for venue, pattern in _VENUES:
-        if _found(pattern, text, zones):
-            return venue
+    found = [(venue, pattern) for venue, pattern in _VENUES if _found(pattern, text, zones)]
+    if not found:
+        return None
+    return _listed_first(text, found) or found[0][0]
+
+
+def _listed_first(text: str, found: Sequence[tuple[str, re.Pattern[str]]]) -> str | None:
+    """Return the venue of the place written first in a list of places (走访了宿舍和食堂 -> dorm), or None."""
+    for listed in _PLACE_LIST.finditer(text):
+        first = next((v for v, pattern in found if v in _PLACES and pattern.fullmatch(listed.group(1))), None)
+        second = next((v for v, pattern in found if v in _PLACES and pattern.match(listed.group(3))), None)
+        if first is not None and second is not None:
+            return first
     return None
 
 
