@@ -35,6 +35,8 @@ _ANONYMOUS = re.compile(
 # A question's "A not A" (能不能, 是不是, 可不可以) negates nothing: 能不能不具名 is read as 不具名.
 _A_NOT_A = re.compile(r"(.)不\1")
 _ANONYMOUS_WORD = re.compile(r"(?<!不用)(?<!不需要)(?<!不必)(?<!无需)(?<!没必要)匿名(?!投票|评教|测评|打分|问卷|调查|评价)")
+# Anonymity given up (本来想匿名 算了实名吧, 还是实名吧): the last word on it stands.
+_NAMED_AFTER_ALL = re.compile(r"(?:算了|还是|那就)(?:我)?实名|(?<![不别要想])实名(?:吧|就行|也行|也可以|没关系)")
 # A clause whose subject is someone else (朋友在树洞匿名发帖): their anonymity, not the sender's.
 _SOMEONE_ELSE = re.compile(r"^(?:我的?|有(?:个|位)?)?(?:朋友|室友|舍友|同学|有人|别人|人|他|她)")
 _CLAUSES = re.compile(r"[,。!?;\s]+")
@@ -46,7 +48,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         "safety",
         2.5,
         r"安全|盗窃|被盗|失窃|小偷|(?<!偷)偷(?!偷)|诈骗|骗子|被骗|骗|骚扰|跟踪|偷拍|猥亵|消防|火灾|着火|起火|冒烟|受伤|打架|斗殴"
-        r"|打人|被打|暴力|威胁|陌生人|可疑|监控|校园贷|网贷|贷款|传销|危险|漏电|电线|摔倒|摔伤|砸|车祸|被撞|撞伤|隐患"
+        r"|打人|被打|挨打|家暴|暴力|威胁|陌生人|可疑|监控|校园贷|网贷|催收|(?<!助学)贷款|传销|危险|漏电|电线|摔倒|摔伤|砸|车祸|被撞|撞伤|隐患"
         r"|辱骂|骂我|造谣|隐私|照片发|人肉|网暴|抢劫|勒索|醉酒|滑倒|结冰|塌|翻墙|防盗|门锁坏|外来人员|跟着我|尾随|灭火器|消防栓|安全出口|逃生|失联|联系不上|夜不归宿"
         r"|没回宿舍|打群架|刀|陌生(?:男|女)|徘徊|有人跟(?:着|踪|了)|跟了我|困人|鼓包|自燃|爆炸|(?:怕|担心)[^,。!?]{0,8}(?:炸|着火|起火|爆)|(?:随便|随意|直接)进(?:出)?(?:宿舍|寝室|楼)|(?:个人)?信息(?:被)?(?:泄露|暴露|外泄)|烟头|明火|违章电器|大功率|抽烟|吸烟"
         r"|拍照|越界|危化品|剧毒|不上锁|冒领|撞人|撞到|中暑|晕倒|急救|心肺复苏|护栏|溺水|毒气|泄漏|烟雾报警|玻璃划|刷单|冒充|公检法|硫酸|盐酸|硝酸|强酸|强碱|腐蚀|易燃|易爆|废液",
@@ -88,7 +90,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
         "mental",
         1.5,
         r"心理|情绪|压力|失眠|睡不着|焦虑|抑郁|孤独|想家|崩溃|难受|痛苦|绝望|哭|emo|自卑|迷茫|烦躁|心慌|心累|倾诉|找人聊"
-        r"|聊聊|不开心|心情|低落|没人在乎|没有人在乎|透明人|被忽视|恐慌|害怕|咨询师|想不通|没动力|自闭|社恐|自杀预防|预防自杀|防自杀|防轻生|珍爱生命|危机干预|生命教育",
+        r"|聊聊|不开心|心情|低落|团体辅导|团辅|没人在乎|没有人在乎|透明人|被忽视|恐慌|害怕|咨询师|想不通|没动力|自闭|社恐|自杀预防|预防自杀|防自杀|防轻生|珍爱生命|危机干预|生命教育",
     ),
     (
         "other",
@@ -98,7 +100,7 @@ _CATEGORY_WORDS: tuple[tuple[str, float, str], ...] = (
     (
         "other",
         2.0,
-        r"奖学金|助学金|评优|学生会|丧假|军训|献血|志愿时长|班费|换届|评奖|流浪猫|流浪狗|流浪动物|问卷|校刊|电影|影片|片子|观影|放映|纪录片",
+        r"奖学金|助学金|助学贷款|评优|学生会|丧假|军训|献血|志愿时长|班费|换届|评奖|流浪猫|流浪狗|流浪动物|问卷|校刊|电影|影片|片子|观影|放映|纪录片",
     ),
 )
 _CATEGORY_RES = tuple((category, weight, re.compile(words)) for category, weight, words in _CATEGORY_WORDS)
@@ -111,6 +113,8 @@ _PRIORITY = ("safety", "career", "study", "life", "mental", "other")
 
 def is_anonymous(text: str) -> bool:
     """Tell whether the sender asks not to be identified."""
+    if _NAMED_AFTER_ALL.search(text):
+        return False
     if _ANONYMOUS.search(_A_NOT_A.sub("", text)):
         return True
     return any(
