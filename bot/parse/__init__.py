@@ -73,7 +73,8 @@ _CONCERN_CUE = re.compile(
 _HELP_QUESTION = re.compile(r"怎么|如何|咋|[?？]|吗|什么|啥|哪些")
 # How-to words the sender taught students (给新生讲解了数据库怎么用): a report, not a question to the bot.
 _TAUGHT_HOW = re.compile(r"(?:讲了|讲解了?|教了|介绍了|演示了|示范了|培训了)[^,.;:!?。，；：！？\s]{0,12}(?:怎么|如何|咋)")
-_ASKS = re.compile(r"[?？]|吗|么$")
+# A question put to the bot (…怎么用？, …怎么用吗): the how-to words are asked, not reported.
+_QUESTIONED = re.compile(r"[?？]|吗|么$")
 _CLAUSE = re.compile(r"[\s,，。.!?;；]+")
 # A contact that did not take place: 本来要去宿舍的 结果没去成.
 _CALLED_OFF = re.compile(r"(?:没|未)能?(?:去|来|走|办|开|谈|见)成|没能(?:去|来|成行)|未能成行|没成行|泡汤|去不成")
@@ -228,9 +229,19 @@ def _asks_help(t: str, student: bool) -> bool:
         return False
     if student and max(category_scores(t).values(), default=0.0) >= 2.0:
         return False
-    if not student and _TAUGHT_HOW.search(t) and not _ASKS.search(t):
+    if not student and _taught_how(t):
         return False
     return bool(_HELP_QUESTION.search(t)) or len(strip_noise(t)) <= 8
+
+
+def _taught_how(t: str) -> bool:
+    """Tell whether how-to words name what the sender taught (给新生讲解了数据库怎么用), not a question."""
+    return bool(_TAUGHT_HOW.search(t)) and not _QUESTIONED.search(t)
+
+
+def _asks(t: str) -> bool:
+    """Tell whether a leader's message asks outright (…吗, 为什么…), how-to words the sender taught aside."""
+    return bool(_ASKS.search(t)) and not _taught_how(t)
 
 
 def _reports_contact(t: str, roles: frozenset[str]) -> bool:
@@ -242,7 +253,7 @@ def _reports_contact(t: str, roles: frozenset[str]) -> bool:
     if roles & LEADER_ROLES:
         if _RELAYED.match(t) and _REQUEST.search(t) and "我" not in t:
             return False  # the contact words belong to the students' account (…没地方吃饭 建议延长营业时间)
-        return not ((_REQUEST.search(t) or _ASKS.search(t)) and not _CONTACT_VERB.search(t))
+        return not ((_REQUEST.search(t) or _asks(t)) and not _CONTACT_VERB.search(t))
     if (_REQUEST.search(t) or _CONCERN_CUE.search(t)) and not _CONTACT_VERB.search(t):
         return False
     if roles & MENTEE_ROLES:

@@ -12,11 +12,13 @@ import re
 from bot.parse.numerals import NUM, to_int
 from bot.parse.text import is_cjk
 
+# Students named by their kind (学困生, 交换生): counted here, and what makes a contact one with students (venues).
+STUDENT_KINDS = r"困难生|贫困生|学困生|特困生|艺术生|体育生|特长生|交换生|实习生"
 # Who counts as students (student roles too: 团员, 班委, 学生代表), longest first.
 _STUDENT_NOUN = (
     r"(?:学生代表|学生党员|学生干部|学生会干部|学生记者|研究生代表|班干部|毕业班的?(?:学生|同学)|毕业生|研究生|本科生|留学生|硕士生|博士生|新生|新同学"
     r"|女同学|男同学|女生|男生|学生|同学|学员|学子|孩子们?|娃|代表|党员|团员|班委|干事|骨干|队员|社员|会员|志愿者|运动员|选手"
-    r"|积极分子|困难生|贫困生|学困生|特困生|艺术生|体育生|特长生|交换生|实习生|考生|班长|团支书|宿舍长|寝室长|舍长|委员)"
+    rf"|积极分子|{STUDENT_KINDS}|考生|班长|团支书|宿舍长|寝室长|舍长|委员)"
 )
 _STUDENT = re.compile(_STUDENT_NOUN)
 # A student noun that is the first part of something else: 学生宿舍, 学生会, 学生工作.

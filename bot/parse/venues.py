@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.parse.counts import STUDENT_KINDS
 from bot.parse.names import Mention
 from bot.parse.roles import COMPANION, HOST, PARTNER, staff_roles
 
@@ -159,7 +160,7 @@ _SOME_PLACE = re.compile(
 )
 _STUDENTS = re.compile(
     r"学生|同学|新生|毕业生|研究生|本科生|留学生|学子|孩子|班长|团支书|学生干部|学生代表|大一|大二|大三|大四|研一|研二|研三|博士生"
-    r"|学困生|困难生|贫困生|特困生|艺术生|体育生|特长生|交换生|实习生"
+    rf"|{STUDENT_KINDS}"
     r"|委员|骨干|干部|班委|党员|团员|志愿者|队员|社长|会长|干事"
     r"|[\u4e00-\u9fff]{2}\d{4}"
 )
@@ -246,10 +247,10 @@ def find_venue(text: str, zones: Sequence[tuple[int, int]] | None = None) -> str
     """Return the venue of the strongest venue word outside what was talked about, or None."""
     if zones is None:
         zones = _zones(text, _TALK_ZONE) + _zones(text, _SPEECH_ZONE)
+    if _PLACE_LIST.search(text) is None:  # the usual message: the strongest venue word decides at once
+        return next((venue for venue, pattern in _VENUES if _found(pattern, text, zones)), None)
     found = [(venue, pattern) for venue, pattern in _VENUES if _found(pattern, text, zones)]
-    if not found:
-        return None
-    return _listed_first(text, found) or found[0][0]
+    return (_listed_first(text, found) or found[0][0]) if found else None
 
 
 def _listed_first(text: str, found: Sequence[tuple[str, re.Pattern[str]]]) -> str | None:
